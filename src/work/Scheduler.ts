@@ -1,0 +1,403 @@
+import type { WorkChange } from './broadcast';
+import type { Clock } from './clock';
+import { unmetConstraint, type ConstraintSource } from './constraints';
+import { checkData } from './data';
+import type { AnyWorkerDefinition, WorkResult, WorkerContext } from './defineWorker';
+import type { LockManagerLike } from './locks';
+import { ProgressWriter } from './ProgressWriter';
+import type { WorkRecord } from './record';
+import { COMBINE_WORKER, DAY, MINUTE } from './requests';
+import type { WorkStore } from './store';
+import {
+  claim,
+  complete,
+  prune,
+  recover,
+  type AttemptToken,
+  type Outcome,
+} from './transitions';
+import type { Data, StopReason } from './types';
+import { WorkError } from './WorkError';
+
+export interface SchedulerOptions {
+  /** The database name given to WorkManager.open: lock names derive from it. */
+  name: string;
+  store: WorkStore;
+  workers: readonly AnyWorkerDefinition[];
+  clock: Clock;
+  locks: LockManagerLike;
+  constraints: ConstraintSource;
+  /** This context's id, written as the owner of what it runs. */
+  owner?: string;
+  maxConcurrency?: number;
+  /** WorkManager stops a run after 10 minutes. */
+  runTimeoutMs?: number;
+  /** The safety net: a re-scan this often, whatever the broadcasts said. */
+  rescanMs?: number;
+  progressIntervalMs?: number;
+}
+
+interface Run {
+  token: AttemptToken;
+  record: WorkRecord;
+  controller: AbortController;
+  progress: ProgressWriter;
+  stopped: boolean;
+}
+
+export interface DrainOptions {
+  /** Stop taking new work at this clock time. */
+  deadline?: number;
+  signal?: AbortSignal;
+}
+
+export interface DrainResult {
+  ran: number;
+  /** Work is still waiting (due later, blocked, or unmet constraints): ask for another wake-up. */
+  remaining: boolean;
+}
+
+const combineWorker: AnyWorkerDefinition = {
+  name: COMBINE_WORKER,
+  run: (ctx: WorkerContext) => ({ type: 'success', output: ctx.input }),
+};
+
+export function workLockName(name: string, id: string): string {
+  return `work:${name}:run:${id}`;
+}
+
+export function schedulerLockName(name: string): string {
+  return `work:${name}:scheduler`;
+}
+
+/**
+ * Runs due work in one context: lock, then claim, then run; stops runs that are cancelled, time
+ * out or lose a constraint; recovers work whose owner is gone. Driven by broadcasts, a timer
+ * for the next due work, constraint changes and a periodic re-scan.
+ */
+export class Scheduler {
+  readonly owner: string;
+  private readonly workers = new Map<string, AnyWorkerDefinition>();
+  private readonly runs = new Map<string, Run | 'claiming'>();
+  private readonly constraintsMet = new Set<string>();
+  private readonly delayMet = new Set<string>();
+  private accepting = false;
+  private dead = false;
+  private pumping = false;
+  private again = false;
+  private timer: unknown = null;
+  private busy = 0;
+  private idleWaiters: (() => void)[] = [];
+  private unsubscribe: (() => void)[] = [];
+  private ran = 0;
+  private killed: Promise<void>;
+  private kill_: () => void = () => undefined;
+
+  constructor(private readonly o: SchedulerOptions) {
+    this.owner = o.owner ?? crypto.randomUUID();
+    for (const w of [combineWorker, ...o.workers]) this.workers.set(w.name, w);
+    this.killed = new Promise((resolve) => (this.kill_ = resolve));
+  }
+
+  /** Takes work from now on, until `stop()`. */
+  async start(): Promise<void> {
+    if (this.accepting || this.dead) return;
+    this.accepting = true;
+    this.unsubscribe.push(
+      this.o.store.hub.subscribe((change) => this.onChange(change)),
+      this.o.constraints.subscribe(() => this.onConstraints()),
+    );
+    await this.track(this.pruneExpired());
+    await this.track(this.recover());
+    this.requestPump();
+  }
+
+  /**
+   * For a short-lived context (the service worker): run due work until nothing is due, the
+   * deadline passes or the signal aborts; then stop taking work and wait for the runs in flight.
+   */
+  async drain(options: DrainOptions = {}): Promise<DrainResult> {
+    const before = this.ran;
+    await this.start();
+    const stopAt = new Promise<void>((resolve) => {
+      options.signal?.addEventListener('abort', () => resolve());
+      if (options.deadline !== undefined) {
+        this.o.clock.setTimeout(resolve, options.deadline - this.o.clock.now());
+      }
+    });
+    await Promise.race([this.whenIdle(), stopAt]);
+    await this.stop();
+    const left = await this.o.store.read({ states: ['ENQUEUED', 'BLOCKED', 'RUNNING'] });
+    return { ran: this.ran - before, remaining: left.records.length > 0 };
+  }
+
+  /** Stops taking new work, and waits for the runs in flight to end. */
+  async stop(): Promise<void> {
+    this.accepting = false;
+    this.clearTimer();
+    for (const u of this.unsubscribe.splice(0)) u();
+    await this.whenIdle();
+  }
+
+  /** A crash, for tests: forget every run, release every lock, never write again. */
+  kill(): void {
+    this.dead = true;
+    this.accepting = false;
+    this.clearTimer();
+    for (const u of this.unsubscribe.splice(0)) u();
+    for (const run of this.runs.values()) {
+      if (run !== 'claiming') {
+        run.progress.cancel();
+        run.controller.abort(new WorkError('closed', 'the executor stopped'));
+      }
+    }
+    this.kill_();
+    this.o.store.close();
+  }
+
+  /** Resolves when nothing is being claimed, run, recovered or scanned. */
+  whenIdle(): Promise<void> {
+    if (this.busy === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  get isBusy(): boolean {
+    return this.busy > 0;
+  }
+
+  /** Stops a running work as the system would: re-enqueued with `reason`. */
+  async stopWork(id: string, reason: StopReason): Promise<void> {
+    const run = this.runs.get(id);
+    if (!run || run === 'claiming') throw new WorkError('not-found', `${id} is not running here`);
+    await this.stopRun(run, reason);
+  }
+
+  setAllConstraintsMet(id: string): void {
+    this.constraintsMet.add(id);
+    this.requestPump();
+  }
+
+  setDelayMet(id: string): void {
+    this.delayMet.add(id);
+    this.requestPump();
+  }
+
+  private async track<T>(p: Promise<T>): Promise<T> {
+    this.busy++;
+    try {
+      return await p;
+    } finally {
+      if (--this.busy === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
+    }
+  }
+
+  private onChange(change: WorkChange): void {
+    for (const id of change.deleted) this.abortLost(id, undefined);
+    let wake = false;
+    for (const r of change.records) {
+      if (this.runs.has(r.id)) this.abortLost(r.id, r);
+      if (r.state === 'ENQUEUED') wake = true;
+    }
+    if (wake) this.requestPump();
+  }
+
+  /** Cancelled or replaced elsewhere: abort the worker; its late result will be ignored. */
+  private abortLost(id: string, r: WorkRecord | undefined): void {
+    const run = this.runs.get(id);
+    if (!run || run === 'claiming' || run.stopped) return;
+    const t = run.token;
+    if (r && r.state === 'RUNNING' && r.owner === t.owner && r.runAttemptCount === t.attempt) return;
+    run.stopped = true;
+    run.progress.cancel();
+    run.controller.abort(new WorkError('not-found', `work ${id} was cancelled or replaced`));
+  }
+
+  private onConstraints(): void {
+    const state = this.o.constraints.current();
+    for (const run of this.runs.values()) {
+      if (run === 'claiming' || this.constraintsMet.has(run.token.id)) continue;
+      const reason = unmetConstraint(run.record.constraints, state);
+      if (reason) void this.track(this.stopRun(run, reason));
+    }
+    this.requestPump();
+  }
+
+  private requestPump(): void {
+    if (!this.accepting) return;
+    this.again = true;
+    if (this.pumping) return;
+    this.pumping = true;
+    void this.track(this.pumpLoop());
+  }
+
+  /** `pumping` drops in the same turn as the last check of `again`, so no wake-up is lost. */
+  private async pumpLoop(): Promise<void> {
+    try {
+      while (this.again && this.accepting) {
+        this.again = false;
+        await this.pumpOnce();
+      }
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private async pumpOnce(): Promise<void> {
+    const candidates = await this.candidates();
+    if (!this.accepting) return;
+    const now = this.o.clock.now();
+    const state = this.o.constraints.current();
+    let wake = now + (this.o.rescanMs ?? MINUTE / 2);
+    for (const r of candidates) {
+      if (this.runs.has(r.id)) continue;
+      const dueAt = this.delayMet.has(r.id) ? -Infinity : r.nextRunAt;
+      if (dueAt > now) {
+        wake = Math.min(wake, dueAt);
+        continue;
+      }
+      if (!this.constraintsMet.has(r.id) && unmetConstraint(r.constraints, state)) continue;
+      if (this.runs.size >= this.maxConcurrency) break;
+      this.launch(r.id);
+    }
+    this.arm(wake, now);
+  }
+
+  private async candidates(): Promise<WorkRecord[]> {
+    const list = await this.o.store.enqueued();
+    const listed = new Set(list.map((r) => r.id));
+    for (const id of this.delayMet) {
+      if (listed.has(id)) continue;
+      const r = await this.o.store.get(id);
+      if (r?.state === 'ENQUEUED') list.push(r);
+    }
+    return list;
+  }
+
+  private get maxConcurrency(): number {
+    const cores = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator
+      ?.hardwareConcurrency;
+    return this.o.maxConcurrency ?? Math.max(2, cores ?? 4);
+  }
+
+  private arm(at: number, now: number): void {
+    this.clearTimer();
+    this.timer = this.o.clock.setTimeout(() => {
+      this.timer = null;
+      void this.track(this.recover());
+      this.requestPump();
+    }, at - now);
+  }
+
+  private clearTimer(): void {
+    if (this.timer !== null) this.o.clock.clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  /** Lock, then claim: the per-work lock is held from before the claim until the run ends. */
+  private launch(id: string): void {
+    this.runs.set(id, 'claiming');
+    this.delayMet.delete(id);
+    const lockName = workLockName(this.o.name, id);
+    const locked = this.o.locks.request(lockName, { ifAvailable: true }, async (lock) => {
+      if (!lock || this.dead) return;
+      const record = await this.o.store.mutate(false, async (w) => claim(w, await w.get(id), this.owner));
+      if (record && !this.dead) await Promise.race([this.execute(record), this.killed]);
+    });
+    void this.track(locked.catch(() => undefined)).finally(() => {
+      this.runs.delete(id);
+      this.requestPump();
+    });
+  }
+
+  private async execute(record: WorkRecord): Promise<void> {
+    const token = { id: record.id, owner: this.owner, attempt: record.runAttemptCount };
+    const interval = this.o.progressIntervalMs ?? 100;
+    const run: Run = {
+      token,
+      record,
+      controller: new AbortController(),
+      progress: new ProgressWriter(this.o.store, token, this.o.clock, interval),
+      stopped: false,
+    };
+    this.runs.set(record.id, run);
+    const timeout = this.o.clock.setTimeout(
+      () => void this.track(this.stopRun(run, 'timeout')),
+      this.o.runTimeoutMs ?? 10 * MINUTE,
+    );
+    try {
+      const outcome = await this.invoke(run);
+      if (run.stopped || this.dead) return;
+      await run.progress.flush();
+      if (this.dead) return;
+      await this.o.store.mutate(true, (w) => complete(w, token, outcome));
+      this.ran++;
+    } finally {
+      this.o.clock.clearTimeout(timeout);
+    }
+  }
+
+  /** Stops a run (timeout, lost constraint, the driver): re-enqueued now, worker aborted. */
+  private async stopRun(run: Run, reason: StopReason): Promise<void> {
+    if (run.stopped || this.dead) return;
+    run.stopped = true;
+    run.progress.cancel();
+    run.controller.abort(new DOMException(reason, 'AbortError'));
+    await this.o.store.mutate(true, (w) => complete(w, run.token, { type: 'stop', reason }));
+  }
+
+  private async invoke(run: Run): Promise<Outcome> {
+    const r = run.record;
+    const definition = this.workers.get(r.workerName);
+    if (!definition) return failed('unknown-worker', r.workerName);
+    const ctx: WorkerContext = {
+      id: r.id,
+      input: r.runInput ?? r.input,
+      tags: r.tags,
+      runAttemptCount: r.runAttemptCount,
+      signal: run.controller.signal,
+      setProgress: (p: Data) => run.progress.set(checkData(p, 'progress')),
+    };
+    try {
+      return toOutcome((await definition.run(ctx)) as unknown);
+    } catch (error) {
+      return failed('worker-threw', error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  private async recover(): Promise<void> {
+    if (this.dead) return;
+    for (const r of await this.o.store.running()) {
+      if (this.runs.has(r.id) || r.owner === null) continue;
+      const token = { id: r.id, owner: r.owner, attempt: r.runAttemptCount };
+      await this.o.locks.request(workLockName(this.o.name, r.id), { ifAvailable: true }, (lock) =>
+        lock && !this.dead ? this.o.store.mutate(true, (w) => recover(w, token)) : false,
+      );
+    }
+  }
+
+  /** Automatic retention: finished work kept `keepResultsForMs`, at least a day. */
+  private async pruneExpired(): Promise<void> {
+    const now = this.o.clock.now();
+    const expired = (r: WorkRecord) =>
+      r.finishedAt !== null && r.finishedAt + Math.max(r.keepResultsForMs, DAY) <= now;
+    await this.o.store.mutate(false, (w) => prune(w, expired));
+  }
+}
+
+function failed(code: WorkError['code'], message: string): Outcome {
+  return { type: 'failure', output: {}, error: { code, message } };
+}
+
+function toOutcome(result: unknown): Outcome {
+  const r = result as Partial<WorkResult> | null | undefined;
+  if (r?.type === 'retry') return { type: 'retry' };
+  if (r?.type !== 'success' && r?.type !== 'failure') {
+    return failed('invalid-request', 'the worker did not return success(), failure() or retry()');
+  }
+  try {
+    return { type: r.type, output: checkData(r.output, 'output') };
+  } catch (error) {
+    const e = error as WorkError;
+    return failed(e.code, e.message);
+  }
+}

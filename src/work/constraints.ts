@@ -1,0 +1,128 @@
+import type { Constraints, StopReason } from './types';
+
+/** What the device offers now, as the constraint sources see it. */
+export interface ConstraintState {
+  network: 'offline' | 'metered' | 'unmetered';
+  batteryLow: boolean;
+  charging: boolean;
+  storageLow: boolean;
+}
+
+/** A pluggable view of the device: the scheduler reads `current()` and re-checks on changes. */
+export interface ConstraintSource {
+  current(): ConstraintState;
+  subscribe(listener: () => void): () => void;
+}
+
+/** The stop reason of the first constraint that does not hold, or null when all hold. */
+export function unmetConstraint(c: Constraints, s: ConstraintState): StopReason | null {
+  if (c.network === 'connected' && s.network === 'offline') return 'constraint-network';
+  if (c.network === 'unmetered' && s.network !== 'unmetered') return 'constraint-network';
+  if (c.batteryNotLow && s.batteryLow) return 'constraint-battery-not-low';
+  if (c.charging && !s.charging) return 'constraint-charging';
+  if (c.storageNotLow && s.storageLow) return 'constraint-storage-not-low';
+  return null;
+}
+
+/** A source whose state is set by hand: the test driver's, and a base for custom sources. */
+export class MemoryConstraints implements ConstraintSource {
+  private state: ConstraintState = {
+    network: 'unmetered',
+    batteryLow: false,
+    charging: true,
+    storageLow: false,
+  };
+  private listeners = new Set<() => void>();
+
+  current(): ConstraintState {
+    return this.state;
+  }
+
+  set(patch: Partial<ConstraintState>): void {
+    this.state = { ...this.state, ...patch };
+    for (const listener of [...this.listeners]) listener();
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}
+
+interface NetworkInformationLike extends EventTarget {
+  type?: string;
+  saveData?: boolean;
+}
+
+interface BatteryLike extends EventTarget {
+  level: number;
+  charging: boolean;
+}
+
+interface NavigatorLike {
+  onLine?: boolean;
+  connection?: NetworkInformationLike;
+  getBattery?: () => Promise<BatteryLike>;
+  storage?: { estimate?: () => Promise<{ usage?: number; quota?: number }> };
+}
+
+/** Android's BATTERY_LOW threshold is about 15 %; storage is low under 10 % of the quota free. */
+const LOW_BATTERY = 0.15;
+const LOW_STORAGE = 0.1;
+const STORAGE_POLL_MS = 60_000;
+
+/**
+ * The browser's signals: `navigator.onLine` and the Network Information API (cellular or
+ * save-data count as metered), the Battery API where it exists, `storage.estimate()` polled.
+ * Unknown signals count as met: a browser without the Battery API is treated as charging.
+ */
+export class BrowserConstraints extends MemoryConstraints {
+  private stopPolling: (() => void) | undefined;
+  private readonly nav = (globalThis as { navigator?: NavigatorLike }).navigator ?? {};
+
+  constructor() {
+    super();
+    this.set({ network: this.network() });
+  }
+
+  override subscribe(listener: () => void): () => void {
+    const unsubscribe = super.subscribe(listener);
+    this.stopPolling ??= this.watch();
+    return unsubscribe;
+  }
+
+  private network(): ConstraintState['network'] {
+    if (this.nav.onLine === false) return 'offline';
+    const c = this.nav.connection;
+    return c && (c.type === 'cellular' || c.saveData) ? 'metered' : 'unmetered';
+  }
+
+  private watch(): () => void {
+    const onNetwork = () => this.set({ network: this.network() });
+    const target = globalThis as unknown as Partial<EventTarget>;
+    target.addEventListener?.('online', onNetwork);
+    target.addEventListener?.('offline', onNetwork);
+    this.nav.connection?.addEventListener('change', onNetwork);
+    void this.watchBattery();
+    void this.checkStorage();
+    const timer = globalThis.setInterval(() => void this.checkStorage(), STORAGE_POLL_MS);
+    return () => globalThis.clearInterval(timer);
+  }
+
+  private async watchBattery(): Promise<void> {
+    const battery = await this.nav.getBattery?.().catch(() => undefined);
+    if (!battery) return;
+    const update = () =>
+      this.set({ charging: battery.charging, batteryLow: !battery.charging && battery.level < LOW_BATTERY });
+    battery.addEventListener('levelchange', update);
+    battery.addEventListener('chargingchange', update);
+    update();
+  }
+
+  private async checkStorage(): Promise<void> {
+    const estimate = await this.nav.storage?.estimate?.().catch(() => undefined);
+    if (!estimate?.quota) return;
+    const low = (estimate.quota - (estimate.usage ?? 0)) / estimate.quota < LOW_STORAGE;
+    if (low !== this.current().storageLow) this.set({ storageLow: low });
+  }
+}

@@ -1,0 +1,176 @@
+import type { WorkChange, WorkHub } from './broadcast';
+import type { ReadTx, WorkDb, WorkTx } from './db';
+import { isWorkRecord, type WorkRecord } from './record';
+import { isFinished, type WorkQuery, type WorkState } from './types';
+import { WorkError } from './WorkError';
+
+const UNFINISHED: readonly WorkState[] = ['ENQUEUED', 'RUNNING', 'BLOCKED'];
+
+/**
+ * One readwrite transaction's view of the work table: reads are cached so that a transition sees
+ * its own writes; every put is stamped with the transaction's `rev`.
+ */
+export class Writer {
+  readonly records = new Map<string, WorkRecord>();
+  readonly deleted = new Set<string>();
+
+  constructor(
+    readonly tx: WorkTx,
+    readonly rev: number,
+    readonly now: number,
+  ) {}
+
+  async get(id: string): Promise<WorkRecord | undefined> {
+    if (this.deleted.has(id)) return undefined;
+    const cached = this.records.get(id);
+    if (cached) return cached;
+    const value: unknown = await this.tx.objectStore('work').get(id);
+    return isWorkRecord(value) ? value : undefined;
+  }
+
+  async require(id: string): Promise<WorkRecord> {
+    const record = await this.get(id);
+    if (!record) throw new WorkError('not-found', id);
+    return record;
+  }
+
+  async byIndex(index: 'tags' | 'uniqueName' | 'state', key: string): Promise<WorkRecord[]> {
+    const values: unknown[] = await this.tx.objectStore('work').index(index).getAll(key);
+    const out: WorkRecord[] = [];
+    for (const value of values.filter(isWorkRecord)) {
+      const current = await this.get(value.id);
+      if (current) out.push(current);
+    }
+    return out;
+  }
+
+  put(record: WorkRecord): void {
+    record.rev = this.rev;
+    this.deleted.delete(record.id);
+    this.records.set(record.id, record);
+    void this.tx.objectStore('work').put(record);
+  }
+
+  delete(id: string): void {
+    this.records.delete(id);
+    this.deleted.add(id);
+    void this.tx.objectStore('work').delete(id);
+  }
+
+  get changed(): boolean {
+    return this.records.size > 0 || this.deleted.size > 0;
+  }
+}
+
+export interface Snapshot {
+  records: WorkRecord[];
+  rev: number;
+}
+
+export function matchesQuery(r: WorkRecord, q: WorkQuery): boolean {
+  if (q.ids?.length && !q.ids.includes(r.id)) return false;
+  if (q.states?.length && !q.states.includes(r.state)) return false;
+  if (q.tags?.length && !q.tags.some((t) => r.tags.includes(t))) return false;
+  if (q.uniqueWorkNames?.length) {
+    if (r.uniqueName === undefined || !q.uniqueWorkNames.includes(r.uniqueName)) return false;
+  }
+  return true;
+}
+
+export function byOrder(a: WorkRecord, b: WorkRecord): number {
+  return a.order - b.order || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+/**
+ * The work table: each state change is one readwrite transaction (no other await inside), its
+ * rev written with it, and the change published on the hub once committed.
+ */
+export class WorkStore {
+  private closed = false;
+
+  constructor(
+    readonly db: WorkDb,
+    readonly hub: WorkHub,
+    private readonly now: () => number,
+  ) {}
+
+  async mutate<T>(strict: boolean, body: (w: Writer) => Promise<T>): Promise<T> {
+    if (this.closed) throw new WorkError('closed');
+    const durability: IDBTransactionDurability = strict ? 'strict' : 'default';
+    const tx = this.db.transaction(['work', 'meta'], 'readwrite', { durability });
+    const stored: unknown = await tx.objectStore('meta').get('rev');
+    const rev = (typeof stored === 'number' ? stored : 0) + 1;
+    const writer = new Writer(tx, rev, this.now());
+    let result: T;
+    try {
+      result = await body(writer);
+    } catch (error) {
+      tx.abort();
+      await tx.done.catch(() => undefined);
+      throw error;
+    }
+    if (writer.changed) void tx.objectStore('meta').put(rev, 'rev');
+    await tx.done;
+    if (writer.changed) this.hub.publish(changeOf(writer));
+    return result;
+  }
+
+  /** The records matching `query` and the rev they were read at, in one transaction. */
+  async read(query: WorkQuery): Promise<Snapshot> {
+    const tx = this.db.transaction(['work', 'meta'], 'readonly');
+    const stored: unknown = await tx.objectStore('meta').get('rev');
+    const values = await candidates(tx, query);
+    await tx.done;
+    const records = values.filter(isWorkRecord).filter((r) => matchesQuery(r, query));
+    const unique = [...new Map(records.map((r) => [r.id, r])).values()].sort(byOrder);
+    return { records: unique, rev: typeof stored === 'number' ? stored : 0 };
+  }
+
+  async get(id: string): Promise<WorkRecord | undefined> {
+    const value: unknown = await this.db.get('work', id);
+    return isWorkRecord(value) ? value : undefined;
+  }
+
+  /** ENQUEUED work, soonest first. */
+  async enqueued(limit = 500): Promise<WorkRecord[]> {
+    const range = IDBKeyRange.bound(['ENQUEUED', -Infinity], ['ENQUEUED', Infinity]);
+    const values: unknown[] = await this.db.getAllFromIndex('work', 'due', range, limit);
+    return values.filter(isWorkRecord);
+  }
+
+  async running(): Promise<WorkRecord[]> {
+    const values: unknown[] = await this.db.getAllFromIndex('work', 'state', 'RUNNING');
+    return values.filter(isWorkRecord);
+  }
+
+  close(): void {
+    this.closed = true;
+    this.db.close();
+  }
+}
+
+function changeOf(w: Writer): WorkChange {
+  return { type: 'work-change', rev: w.rev, records: [...w.records.values()], deleted: [...w.deleted] };
+}
+
+async function candidates(tx: ReadTx, q: WorkQuery): Promise<unknown[]> {
+  const store = tx.objectStore('work');
+  if (q.ids?.length) return Promise.all(q.ids.map((id) => store.get(id)));
+  if (q.uniqueWorkNames?.length) {
+    const lists = await Promise.all(
+      q.uniqueWorkNames.map((n) => store.index('uniqueName').getAll(n)),
+    );
+    return lists.flat();
+  }
+  if (q.tags?.length) {
+    const lists = await Promise.all(q.tags.map((t) => store.index('tags').getAll(t)));
+    return lists.flat();
+  }
+  if (q.states?.length) {
+    const lists = await Promise.all(q.states.map((s) => store.index('state').getAll(s)));
+    return lists.flat();
+  }
+  return store.getAll();
+}
+
+export { UNFINISHED, isFinished };
