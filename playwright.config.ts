@@ -1,0 +1,33 @@
+import { defineConfig } from '@playwright/test';
+
+/**
+ * End-to-end tests against the production build (`dist`, served by `vite preview`) and the e2e
+ * build (`dist-e2e`, which adds test-only workers), in Debian's Chromium. Each test gets its own
+ * persistent context (see tests/e2e/fixtures.ts): ordinary contexts count as incognito.
+ */
+export default defineConfig({
+  testDir: 'tests/e2e',
+  timeout: 90_000,
+  expect: { timeout: 20_000 },
+  // A whole-suite budget, so a hang can never eat CI's time.
+  globalTimeout: 15 * 60_000,
+  fullyParallel: true,
+  workers: 2,
+  retries: 0,
+  reporter: [['list']],
+  globalSetup: './tests/e2e/globalSetup.ts',
+  webServer: [
+    {
+      command: 'npx vite preview --port 4173 --strictPort',
+      url: 'http://localhost:4173/',
+      reuseExistingServer: !process.env.CI,
+      timeout: 60_000,
+    },
+    {
+      command: 'npx vite preview --mode e2e --outDir dist-e2e --port 4174 --strictPort',
+      url: 'http://localhost:4174/',
+      reuseExistingServer: !process.env.CI,
+      timeout: 60_000,
+    },
+  ],
+});

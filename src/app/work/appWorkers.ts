@@ -1,0 +1,156 @@
+import {
+  defineWorker,
+  failure,
+  success,
+  WorkManager,
+  type AnyWorkerDefinition,
+  type Data,
+} from '../../work';
+import {
+  listNames,
+  readFile,
+  removeFile,
+  savedFileUrl,
+  writeFileAtomic,
+  PARTIAL_PREFIX,
+} from './fileStore';
+import { BLUR, CLEANUP, SAVE, SLOW_MOTION_MS, STEP_TEXT, WORK_NAME, isBlurLevel } from './names';
+import type { NotifyRequest } from '../messages';
+import { readRawImage, writeRawImage, type RawImage } from './rawImage';
+
+/** What the worker definitions need from the context that runs them. */
+export interface AppWorkerEnv {
+  /** Shows a step's notification (through the service worker's registration). */
+  notify(request: NotifyRequest): void | Promise<void>;
+  /** Decodes and blurs an image file at a level; pixels come back for a temporary file. */
+  blur(
+    file: Blob,
+    level: 1 | 2 | 3,
+    signal: AbortSignal,
+    onProgress: (p: number) => void,
+  ): Promise<RawImage>;
+  /** Encodes pixels as a JPEG (quality 0.85, as the codelab saves). */
+  encodeJpeg(image: RawImage, signal: AbortSignal): Promise<Blob>;
+}
+
+/** The three workers of the codelab's chain: clean up → blur → save. */
+export function createAppWorkers(env: AppWorkerEnv): AnyWorkerDefinition[] {
+  return [cleanupWorker(env), blurWorker(env), saveWorker(env)];
+}
+
+function cleanupWorker(env: AppWorkerEnv): AnyWorkerDefinition {
+  return defineWorker<Data>(CLEANUP, async (ctx) => {
+    await stepStart(env, CLEANUP, ctx.input, ctx.signal);
+    const removed = await removeUnreferencedTemporaries(ctx.id);
+    await ctx.setProgress({ percent: 100 });
+    return success({ removed });
+  });
+}
+
+function blurWorker(env: AppWorkerEnv): AnyWorkerDefinition {
+  return defineWorker<Data>(BLUR, async (ctx) => {
+    const { file: name, level } = ctx.input;
+    if (typeof name !== 'string' || !isBlurLevel(level))
+      return failure({ error: 'The blur work was given no image or an unknown blur level.' });
+    await stepStart(env, BLUR, ctx.input, ctx.signal);
+    const file = await readFile('inputs', name);
+    if (!file) return failure({ error: `The chosen image “${name}” is no longer stored.` });
+    const image = await env.blur(
+      file,
+      level,
+      ctx.signal,
+      (p) => void ctx.setProgress({ percent: Math.round(p * 90) }),
+    );
+    ctx.signal.throwIfAborted();
+    const tmp = `${ctx.id}.rgba`;
+    await writeRawImage('tmp', tmp, image);
+    await ctx.setProgress({ percent: 100 });
+    return success({ tmp, width: image.width, height: image.height });
+  });
+}
+
+function saveWorker(env: AppWorkerEnv): AnyWorkerDefinition {
+  return defineWorker<Data>(SAVE, async (ctx) => {
+    const { tmp, savedName } = ctx.input;
+    if (typeof tmp !== 'string' || typeof savedName !== 'string')
+      return failure({ error: 'The save work was given no blurred image.' });
+    await stepStart(env, SAVE, ctx.input, ctx.signal);
+    const image = await readRawImage('tmp', tmp);
+    if (!image) return failure({ error: 'The blurred image to save was lost; start again.' });
+    await ctx.setProgress({ percent: 30 });
+    const jpeg = await env.encodeJpeg(image, ctx.signal);
+    ctx.signal.throwIfAborted();
+    await writeFileAtomic('saved', savedName, jpeg);
+    if (ctx.signal.aborted) {
+      // Cancelled while the file was being written: a cancelled save leaves no file behind.
+      await removeFile('saved', savedName);
+      ctx.signal.throwIfAborted();
+    }
+    await removeFile('tmp', tmp);
+    const fileUrl = savedFileUrl(savedName);
+    await env.notify({ type: 'notify', title: 'Image saved', body: savedName, fileUrl });
+    return success({ fileUrl, fileName: savedName });
+  });
+}
+
+async function stepStart(
+  env: AppWorkerEnv,
+  step: string,
+  input: Record<string, unknown>,
+  signal: AbortSignal,
+): Promise<void> {
+  await env.notify({ type: 'notify', title: 'Blur-O-Matic', body: STEP_TEXT[step] ?? step });
+  if (input.slowMotion === true) await sleep(SLOW_MOTION_MS, signal);
+}
+
+/**
+ * Deletes temporary files that no unfinished work refers to: a blur's result is kept while the
+ * blur or any work depending on it is unfinished; half-written files of finished saves go too.
+ */
+async function removeUnreferencedTemporaries(selfId: string): Promise<number> {
+  const manager = await openManager();
+  let removed = 0;
+  for (const name of await listNames('tmp')) {
+    const id = name.replace(PARTIAL_PREFIX, '').replace(/\.rgba$/, '');
+    if (id !== selfId && (await isStillNeeded(manager, id))) continue;
+    if (await removeFile('tmp', name)) removed++;
+  }
+  return removed;
+}
+
+async function isStillNeeded(manager: WorkManager, blurId: string): Promise<boolean> {
+  const info = await manager.getWorkInfoById(blurId);
+  if (!info) return false;
+  if (!isFinished(info.state)) return true;
+  for (const dependent of info.dependents) {
+    const dep = await manager.getWorkInfoById(dependent);
+    if (dep && !isFinished(dep.state)) return true;
+  }
+  return false;
+}
+
+let manager: Promise<WorkManager> | null = null;
+
+/** One connection per context for the cleanup's queries, opened on first use. */
+function openManager(): Promise<WorkManager> {
+  manager ??= WorkManager.open({ name: WORK_NAME });
+  return manager;
+}
+
+function isFinished(state: string): boolean {
+  return state === 'SUCCEEDED' || state === 'FAILED' || state === 'CANCELLED';
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason instanceof Error ? signal.reason : new Error('Stopped'));
+      },
+      { once: true },
+    );
+  });
+}

@@ -1,0 +1,88 @@
+import {
+  test as base,
+  chromium,
+  type BrowserContext,
+  type Page,
+  type Worker,
+} from '@playwright/test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const PROD_URL = 'http://localhost:4173';
+export const E2E_URL = 'http://localhost:4174';
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+export interface LaunchOptions {
+  permissions?: string[];
+  userDataDir?: string;
+  baseURL?: string;
+}
+
+/** A persistent context in a fresh profile (ordinary contexts count as incognito). */
+export async function launchApp(
+  options: LaunchOptions = {},
+): Promise<{ context: BrowserContext; userDataDir: string }> {
+  const userDataDir = options.userDataDir ?? mkdtempSync(join(tmpdir(), 'bom-profile-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    baseURL: options.baseURL ?? PROD_URL,
+    permissions: options.permissions ?? [],
+    viewport: { width: 1100, height: 900 },
+  });
+  return { context, userDataDir };
+}
+
+/** The app's service worker, once it has started. */
+export async function serviceWorker(context: BrowserContext): Promise<Worker> {
+  return context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
+}
+
+/** Opens the app and waits until its service worker controls the page. */
+export async function openApp(context: BrowserContext, path = '/'): Promise<Page> {
+  const page = context.pages()[0] ?? (await context.newPage());
+  await page.goto(path);
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+    if (!navigator.serviceWorker.controller) {
+      await new Promise((resolve) =>
+        navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }),
+      );
+    }
+  });
+  return page;
+}
+
+interface Fixtures {
+  app: BrowserContext;
+  appPermissions: string[];
+  appBaseURL: string;
+}
+
+export const test = base.extend<Fixtures>({
+  appPermissions: [[], { option: true }],
+  appBaseURL: [PROD_URL, { option: true }],
+  app: async ({ appPermissions, appBaseURL }, use) => {
+    const { context, userDataDir } = await launchApp({
+      permissions: appPermissions,
+      baseURL: appBaseURL,
+    });
+    await use(context);
+    await context.close().catch(() => undefined);
+    rmSync(userDataDir, { recursive: true, force: true });
+  },
+});
+
+export { expect } from '@playwright/test';
