@@ -1,0 +1,50 @@
+/** Names of the ways this package can blur, fastest first where each exists. */
+export type EngineName = 'wasm-relaxed-simd' | 'wasm-simd' | 'js' | 'canvas-filter';
+
+/**
+ * One blur of one image, cut into bands so the caller can report progress, check its signal
+ * and yield between them. `pixels` is straight RGBA8 and is blurred in place.
+ */
+export interface BlurJob {
+  readonly pixels: Uint8ClampedArray;
+  readonly bands: number;
+  runBand(index: number): void | Promise<void>;
+}
+
+export interface BlurEngine {
+  readonly name: EngineName;
+  createJob(width: number, height: number, sigma: number): BlurJob;
+}
+
+/** Rows per band for the horizontal pass and columns per band for the vertical one: ~1 MP. */
+export function bandSize(length: number, across: number): number {
+  const target = Math.max(4, Math.round((1 << 20) / Math.max(1, across)));
+  return Math.min(length, Math.ceil(target / 4) * 4);
+}
+
+/**
+ * Splits the separable passes into bands: first rows (horizontal), then columns (vertical).
+ * Both passes are needed in order; each band is independent of the others in its pass.
+ */
+export function separableBands(
+  width: number,
+  height: number,
+  rows: (row0: number, row1: number) => void,
+  columns: (col0: number, col1: number) => void,
+): { bands: number; runBand(index: number): void } {
+  const rowStep = bandSize(height, width);
+  const colStep = bandSize(width, height);
+  const rowBands = Math.ceil(height / rowStep);
+  const colBands = Math.ceil(width / colStep);
+  return {
+    bands: rowBands + colBands,
+    runBand(index) {
+      if (index < rowBands) {
+        rows(index * rowStep, Math.min(height, (index + 1) * rowStep));
+      } else {
+        const c = index - rowBands;
+        columns(c * colStep, Math.min(width, (c + 1) * colStep));
+      }
+    },
+  };
+}
