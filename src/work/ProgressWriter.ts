@@ -24,34 +24,50 @@ export class ProgressWriter {
   set(progress: Data): Promise<void> {
     this.latest = progress;
     this.dirty = true;
+    return this.schedule();
+  }
+
+  /** Writes the pending value now, after any write in flight: called before the result. */
+  async flush(): Promise<void> {
+    this.clearTimer();
+    while (this.inFlight) await this.inFlight;
+    this.clearTimer();
+    if (this.dirty) await this.write();
+  }
+
+  private schedule(): Promise<void> {
     if (this.timer !== null || this.inFlight) return Promise.resolve();
     const wait = this.lastWriteAt + this.intervalMs - this.clock.now();
-    if (wait <= 0) return this.flush();
+    if (wait <= 0) return this.write();
     this.timer = this.clock.setTimeout(() => {
       this.timer = null;
-      void this.flush();
+      void this.write();
     }, wait);
     return Promise.resolve();
   }
 
-  async flush(): Promise<void> {
-    if (this.timer !== null) this.clock.clearTimeout(this.timer);
-    this.timer = null;
-    while (this.inFlight) await this.inFlight;
+  private async write(): Promise<void> {
     if (!this.dirty || !this.latest) return;
     const progress = this.latest;
     this.dirty = false;
     this.lastWriteAt = this.clock.now();
-    this.inFlight = this.store
-      .mutate(false, (w) => writeProgress(w, this.token, progress))
-      .then(() => undefined, () => undefined)
-      .finally(() => (this.inFlight = null));
+    const written = this.store.mutate(false, (w) => writeProgress(w, this.token, progress));
+    this.inFlight = written.then(
+      () => undefined,
+      () => undefined,
+    );
     await this.inFlight;
+    this.inFlight = null;
+    if (this.dirty) void this.schedule();
+  }
+
+  private clearTimer(): void {
+    if (this.timer !== null) this.clock.clearTimeout(this.timer);
+    this.timer = null;
   }
 
   cancel(): void {
-    if (this.timer !== null) this.clock.clearTimeout(this.timer);
-    this.timer = null;
+    this.clearTimer();
     this.dirty = false;
   }
 }
