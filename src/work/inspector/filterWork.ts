@@ -45,7 +45,8 @@ function matches(info: WorkInfo, f: WorkFilter): boolean {
 
 /** Work that has no such time yet (not started, not finished) goes last in either order. */
 function compareTimes(a: number | undefined, b: number | undefined, order: WorkSort['order']) {
-  if (a === undefined || b === undefined) return (a === undefined ? 1 : 0) - (b === undefined ? 1 : 0);
+  if (a === undefined || b === undefined)
+    return (a === undefined ? 1 : 0) - (b === undefined ? 1 : 0);
   return order === 'newest' ? b - a : a - b;
 }
 
