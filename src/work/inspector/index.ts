@@ -1,0 +1,1 @@
+export { mountInspector } from './mountInspector';
