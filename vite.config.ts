@@ -45,6 +45,39 @@ export default defineConfig(({ mode }) => ({
         theme_color: '#1e3a5f',
         background_color: '#0f1720',
         categories: ['photo', 'utilities'],
+        share_target: {
+          action: '/share-target',
+          method: 'POST',
+          enctype: 'multipart/form-data',
+          params: { files: [{ name: 'images', accept: ['image/*'] }] },
+        },
+        file_handlers: [
+          {
+            action: '/',
+            accept: {
+              'image/jpeg': ['.jpg', '.jpeg'],
+              'image/png': ['.png'],
+              'image/webp': ['.webp'],
+              'image/avif': ['.avif'],
+              'image/gif': ['.gif'],
+            },
+          },
+        ],
+        launch_handler: { client_mode: 'focus-existing' },
+        shortcuts: [
+          {
+            name: 'Saved images',
+            short_name: 'Saved',
+            url: '/#saved-heading',
+            icons: [{ src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png' }],
+          },
+          {
+            name: 'Work inspector',
+            short_name: 'Inspector',
+            url: '/inspector',
+            icons: [{ src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png' }],
+          },
+        ],
         icons: [
           { src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png', purpose: 'any' },
           { src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },

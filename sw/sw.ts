@@ -10,6 +10,7 @@ import { isAppMessage } from '../src/app/messages';
 import { SAVED_URL_PREFIX } from '../src/app/work/fileStore';
 import { handleNotificationClick, showStepNotification } from './notifications';
 import { serveSavedFile } from './savedFiles';
+import { receiveShare, SHARE_TARGET_PATH } from './shareTarget';
 
 declare const self: ServiceWorkerGlobalScope;
 
@@ -22,6 +23,11 @@ clientsClaim();
 registerRoute(
   ({ url }) => url.origin === self.location.origin && url.pathname.startsWith(SAVED_URL_PREFIX),
   ({ url, request }) => serveSavedFile(url, request),
+);
+registerRoute(
+  ({ url }) => url.origin === self.location.origin && url.pathname === SHARE_TARGET_PATH,
+  ({ request }) => receiveShare(request),
+  'POST',
 );
 registerRoute(
   new NavigationRoute(createHandlerBoundToURL('index.html'), {

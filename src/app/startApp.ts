@@ -1,20 +1,13 @@
-import { oneTimeWork, WorkContinuation, WorkManager, type WorkInfo } from '../work';
+import { WorkManager, type WorkInfo } from '../work';
 import { isAppMessage, type NotifyRequest } from './messages';
 import { registerServiceWorker } from './registerServiceWorker';
 import { renderSavedImages } from './savedImages';
 import { summarizeChain } from './screenState';
 import { findView, renderScreen, setText, type View } from './view';
-import { sanitizeFileName, writeFileAtomic } from './work/fileStore';
-import {
-  BLUR,
-  CLEANUP,
-  OUTPUT_TAG,
-  SAVE,
-  UNIQUE_CHAIN,
-  WORK_NAME,
-  savedImageName,
-  type BlurLevel,
-} from './work/names';
+import { UNIQUE_CHAIN, WORK_NAME, type BlurLevel } from './work/names';
+import { enqueueBlurChain } from './work/enqueueBlurChain';
+import { listenForImages } from './imageIntake';
+import { offerInstall } from './offerInstall';
 
 interface AppState {
   view: View;
@@ -47,6 +40,18 @@ export async function startApp(): Promise<void> {
   bindControls(state);
   manager.observe({ uniqueWorkNames: [UNIQUE_CHAIN] }, (infos) => onChain(state, infos));
   void renderSavedImages(view);
+  reportShare(view);
+}
+
+/** After a Web Share Target POST the service worker redirects here with what it did. */
+function reportShare(view: View): void {
+  const params = new URLSearchParams(window.location.search);
+  const shared = params.get('shared');
+  const error = params.get('share-error');
+  if (!shared && !error) return;
+  if (error) showError(view, error);
+  else view.chosen.textContent = `${shared} shared image${shared === '1' ? '' : 's'} queued.`;
+  history.replaceState(null, '', '/');
 }
 
 function bindControls(state: AppState): void {
@@ -54,6 +59,8 @@ function bindControls(state: AppState): void {
   view.chooser.addEventListener('change', () =>
     chooseFiles(state, [...(view.chooser.files ?? [])]),
   );
+  listenForImages((files) => chooseFiles(state, files));
+  offerInstall(view.install);
   view.form.addEventListener('submit', (event) => {
     event.preventDefault();
     void start(state).catch((error: unknown) =>
@@ -70,11 +77,17 @@ function bindControls(state: AppState): void {
 function chooseFiles(state: AppState, files: File[]): void {
   const { view } = state;
   const images = files.filter((f) => f.type.startsWith('image/'));
-  if (files.length > 0 && images.length === 0) {
-    showError(view, 'That file is not an image. Choose a JPEG, PNG, WebP, AVIF or GIF.');
+  const skipped = files.length - images.length;
+  if (images.length === 0) {
+    if (files.length > 0) showError(view, notImageMessage(files));
     return;
   }
-  showError(view, '');
+  showError(
+    view,
+    skipped > 0
+      ? `${notImageMessage(files.filter((f) => !images.includes(f)))} It was left out.`
+      : '',
+  );
   state.chosen = images;
   const first = images[0];
   if (!first) return;
@@ -86,6 +99,11 @@ function chooseFiles(state: AppState, files: File[]): void {
     images.length === 1 ? `1 image chosen: ${first.name}` : `${images.length} images chosen`;
 }
 
+function notImageMessage(files: readonly File[]): string {
+  const names = files.map((f) => `“${f.name || 'pasted item'}”`).join(', ');
+  return `${names} ${files.length === 1 ? 'is not an image' : 'are not images'}. Choose a JPEG, PNG, WebP, AVIF or GIF.`;
+}
+
 async function start(state: AppState): Promise<void> {
   const { view, manager } = state;
   showError(view, '');
@@ -93,51 +111,12 @@ async function start(state: AppState): Promise<void> {
   state.lastCompleteUrl = null;
   void askNotificationPermission();
   void requestPersistence(view);
-  const level = selectedLevel(view);
   const sources = state.chosen.length > 0 ? state.chosen : [await sampleFile()];
-  const startedAt = Date.now();
-  const slowMotion = view.slowMotion.checked;
-  const cleanup = oneTimeWork(CLEANUP, { input: { slowMotion } });
-  const saveIds = distinctSaveIds(sources.length);
-  const branches = await Promise.all(
-    sources.map(async (source, i) => {
-      const stored = await storeInput(source);
-      const blur = oneTimeWork(BLUR, {
-        input: { file: stored, level, slowMotion },
-        constraints: { batteryNotLow: true },
-      });
-      const id = saveIds[i];
-      const savedName = savedImageName(startedAt, id);
-      const save = oneTimeWork(SAVE, { id, input: { savedName, slowMotion }, tags: [OUTPUT_TAG] });
-      return { blur, save };
-    }),
-  );
   renderScreen(view, { kind: 'loading', step: 'Waiting to start', percent: null });
-  const chain = manager.beginUniqueWork(UNIQUE_CHAIN, 'replace', cleanup);
-  // One transaction: cleanup once, then each file's own blur → save branch.
-  await WorkContinuation.combine(
-    branches.map(({ blur, save }) => chain.then(blur).then(save)),
-  ).enqueue();
-}
-
-/** Save work ids whose short tags differ, so names are unique even within one second. */
-function distinctSaveIds(count: number): string[] {
-  const ids: string[] = [];
-  const tags = new Set<string>();
-  while (ids.length < count) {
-    const id = crypto.randomUUID();
-    const tag = id.slice(0, 4);
-    if (tags.has(tag)) continue;
-    tags.add(tag);
-    ids.push(id);
-  }
-  return ids;
-}
-
-async function storeInput(file: File): Promise<string> {
-  const name = `${crypto.randomUUID()}-${sanitizeFileName(file.name)}`;
-  await writeFileAtomic('inputs', name, file);
-  return name;
+  await enqueueBlurChain(manager, sources, {
+    level: selectedLevel(view),
+    slowMotion: view.slowMotion.checked,
+  });
 }
 
 async function sampleFile(): Promise<File> {

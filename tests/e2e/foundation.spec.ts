@@ -90,15 +90,17 @@ test.describe('with notifications granted', () => {
     await expect
       .poll(() =>
         sw.evaluate(async () =>
-          (await (self as unknown as ServiceWorkerGlobalScope).registration.getNotifications()).map(
-            (n) => ({
-              title: n.title,
-              body: n.body,
-              actions: (
-                n as unknown as { actions: { action: string; title: string }[] }
-              ).actions.map((a) => a.title),
-            }),
-          ),
+          (
+            await (
+              self as unknown as { registration: ServiceWorkerRegistration }
+            ).registration.getNotifications()
+          ).map((n) => ({
+            title: n.title,
+            body: n.body,
+            actions: (n as unknown as { actions: { action: string; title: string }[] }).actions.map(
+              (a) => a.title,
+            ),
+          })),
         ),
       )
       .toEqual([expect.objectContaining({ title: 'Image saved', actions: ['See File'] })]);
