@@ -6,7 +6,7 @@ export type EngineName = 'wasm-relaxed-simd' | 'wasm-simd' | 'js' | 'canvas-filt
  * and yield between them. `pixels` is straight RGBA8 and is blurred in place.
  */
 export interface BlurJob {
-  readonly pixels: Uint8ClampedArray;
+  readonly pixels: Uint8ClampedArray<ArrayBuffer>;
   readonly bands: number;
   runBand(index: number): void | Promise<void>;
 }

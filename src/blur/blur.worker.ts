@@ -1,0 +1,53 @@
+// The blur worker: the pipeline behind comlink. Started and stopped by createBlurPool, which
+// terminates it to cancel, so nothing here needs a signal or needs to yield.
+import { expose, releaseProxy, transfer } from 'comlink';
+import type { Remote } from 'comlink';
+import type { BlurBlobOptions, BlurBlobResult } from './blurBlob';
+import { blurBlob } from './blurBlob';
+import { gaussianBlur } from './gaussianBlur';
+
+/** What crosses the thread boundary: no signal (the pool terminates instead), no callbacks. */
+export type WorkerBlurBlobOptions = Omit<BlurBlobOptions, 'signal' | 'onProgress' | 'yieldEvery'>;
+/** A comlink proxy of the caller's progress callback (released when the call ends). */
+type Progress = (fraction: number) => void;
+
+async function withProgress<T>(
+  progress: Progress | undefined,
+  run: (report?: (f: number) => void) => Promise<T>,
+): Promise<T> {
+  try {
+    return await run(progress);
+  } finally {
+    (progress as Remote<Progress> | undefined)?.[releaseProxy]();
+  }
+}
+
+const api = {
+  blurBlob(
+    blob: Blob,
+    options: WorkerBlurBlobOptions,
+    progress?: Progress,
+  ): Promise<BlurBlobResult> {
+    return withProgress(progress, (onProgress) =>
+      blurBlob(blob, { ...options, onProgress, yieldEvery: Infinity }),
+    );
+  },
+
+  /** Receives the pixels transferred, blurs them in place and transfers them back. */
+  gaussianBlur(
+    pixels: Uint8ClampedArray<ArrayBuffer>,
+    width: number,
+    height: number,
+    sigma: number,
+    progress?: Progress,
+  ): Promise<Uint8ClampedArray<ArrayBuffer>> {
+    return withProgress(progress, async (onProgress) => {
+      await gaussianBlur(pixels, width, height, sigma, { onProgress, yieldEvery: Infinity });
+      return transfer(pixels, [pixels.buffer]);
+    });
+  },
+};
+
+export type BlurWorkerApi = typeof api;
+
+expose(api);

@@ -1,0 +1,90 @@
+import type { BlurEngine, EngineName } from './BlurEngine';
+import { BlurError } from './BlurError';
+import { blurOnCanvas, context2d } from './blurOnCanvas';
+import { chooseEngine, engineByName } from './chooseEngine';
+import type { DecodeOptions } from './decodeImage';
+import { bitmapCanvas, decodeBitmap, readPixels } from './decodeImage';
+import type { EncodeType } from './encodeImage';
+import { encodeCanvas } from './encodeImage';
+import { checkSigma } from './gaussianBlur';
+import type { BlurProgressOptions } from './runBlurJob';
+import { runBlurJob } from './runBlurJob';
+import type { BlurLevel } from './sigmaForLevel';
+import { sigmaForLevel } from './sigmaForLevel';
+
+export interface BlurBlobOptions extends DecodeOptions, BlurProgressOptions {
+  /** Standard deviation in pixels; or give `level` for one proportional to the image. */
+  sigma?: number;
+  level?: BlurLevel;
+  type?: EncodeType;
+  quality?: number;
+  engine?: EngineName;
+}
+
+export interface BlurBlobResult {
+  blob: Blob;
+  width: number;
+  height: number;
+  sigma: number;
+  engine: EngineName;
+}
+
+// Share of the progress bar per stage: decoding and encoding are single browser calls.
+const DECODED = 0.1;
+const BLURRED = 0.9;
+
+/** A file in, a blurred file out: decode (orientation applied) → Gaussian blur → encode. */
+export async function blurBlob(blob: Blob, options: BlurBlobOptions = {}): Promise<BlurBlobResult> {
+  const { bitmap, header } = await decodeBitmap(blob, options);
+  const { width, height } = bitmap;
+  try {
+    const sigma = resolveSigma(options, width, height);
+    options.onProgress?.(DECODED);
+    const engine = options.engine ? engineByName(options.engine) : await chooseEngine();
+    const canvas = await blurToCanvas(engine, bitmap, sigma, options);
+    options.signal?.throwIfAborted();
+    const hasAlpha = header.type !== 'image/jpeg';
+    const out = await encodeCanvas(canvas, {
+      type: options.type,
+      quality: options.quality,
+      hasAlpha,
+    });
+    options.onProgress?.(1);
+    return { blob: out, width, height, sigma, engine: engine.name };
+  } finally {
+    bitmap.close();
+  }
+}
+
+function resolveSigma(options: BlurBlobOptions, width: number, height: number): number {
+  if (options.sigma !== undefined) {
+    checkSigma(options.sigma);
+    return options.sigma;
+  }
+  if (options.level !== undefined) return sigmaForLevel(options.level, width, height);
+  throw new BlurError('invalid-argument', { reason: 'give sigma or level' });
+}
+
+/**
+ * The bitmap goes onto one canvas and is closed; its pixels are read in bands straight into the
+ * kernel's memory, blurred there, and put back on the same canvas for encoding. At the peak the
+ * image exists three times: canvas, kernel memory and the encoder's snapshot.
+ */
+async function blurToCanvas(
+  engine: BlurEngine,
+  bitmap: ImageBitmap,
+  sigma: number,
+  options: BlurProgressOptions,
+): Promise<OffscreenCanvas> {
+  const { width, height } = bitmap;
+  if (engine.name === 'canvas-filter') return blurOnCanvas(bitmap, width, height, sigma);
+  const canvas = bitmapCanvas(bitmap);
+  bitmap.close();
+  if (sigma === 0) return canvas;
+  const job = engine.createJob(width, height, sigma);
+  readPixels(canvas, job.pixels);
+  const onProgress = (f: number) => options.onProgress?.(DECODED + (BLURRED - DECODED) * f);
+  await runBlurJob(job, { ...options, onProgress });
+  context2d(canvas).putImageData(new ImageData(job.pixels, width, height), 0, 0);
+  return canvas;
+}

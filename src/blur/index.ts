@@ -1,0 +1,15 @@
+export { BlurError } from './BlurError';
+export type { BlurErrorCode, BlurErrorDetails } from './BlurError';
+export type { EngineName } from './BlurEngine';
+export { blurBlob } from './blurBlob';
+export type { BlurBlobOptions, BlurBlobResult } from './blurBlob';
+export { chooseEngine, forgetEngineChoice } from './chooseEngine';
+export { decodeImage, DEFAULT_MAX_PIXELS } from './decodeImage';
+export type { DecodeOptions, DecodedImage } from './decodeImage';
+export { encodeImage } from './encodeImage';
+export type { EncodeOptions, EncodeType } from './encodeImage';
+export { gaussianBlur } from './gaussianBlur';
+export type { GaussianBlurOptions } from './gaussianBlur';
+export type { BlurProgressOptions } from './runBlurJob';
+export { sigmaForLevel } from './sigmaForLevel';
+export type { BlurLevel } from './sigmaForLevel';
