@@ -8,14 +8,7 @@ import { ProgressWriter } from './ProgressWriter';
 import type { WorkRecord } from './record';
 import { COMBINE_WORKER, DAY, MINUTE } from './requests';
 import type { WorkStore } from './store';
-import {
-  claim,
-  complete,
-  prune,
-  recover,
-  type AttemptToken,
-  type Outcome,
-} from './transitions';
+import { claim, complete, prune, recover, type AttemptToken, type Outcome } from './transitions';
 import type { Data, StopReason } from './types';
 import { WorkError } from './WorkError';
 
@@ -206,7 +199,8 @@ export class Scheduler {
     const run = this.runs.get(id);
     if (!run || run === 'claiming' || run.stopped) return;
     const t = run.token;
-    if (r && r.state === 'RUNNING' && r.owner === t.owner && r.runAttemptCount === t.attempt) return;
+    if (r && r.state === 'RUNNING' && r.owner === t.owner && r.runAttemptCount === t.attempt)
+      return;
     run.stopped = true;
     run.progress.cancel();
     run.controller.abort(new WorkError('not-found', `work ${id} was cancelled or replaced`));
@@ -300,7 +294,9 @@ export class Scheduler {
     const lockName = workLockName(this.o.name, id);
     const locked = this.o.locks.request(lockName, { ifAvailable: true }, async (lock) => {
       if (!lock || this.dead) return;
-      const record = await this.o.store.mutate(false, async (w) => claim(w, await w.get(id), this.owner));
+      const record = await this.o.store.mutate(false, async (w) =>
+        claim(w, await w.get(id), this.owner),
+      );
       if (record && !this.dead) await Promise.race([this.execute(record), this.killed]);
     });
     void this.track(locked.catch(() => undefined)).finally(() => {
@@ -358,7 +354,7 @@ export class Scheduler {
       setProgress: (p: Data) => run.progress.set(checkData(p, 'progress')),
     };
     try {
-      return toOutcome((await definition.run(ctx)) as unknown);
+      return toOutcome(await definition.run(ctx));
     } catch (error) {
       return failed('worker-threw', error instanceof Error ? error.message : String(error));
     }

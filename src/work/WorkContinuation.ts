@@ -14,7 +14,9 @@ export interface PlanEnqueuer {
 }
 
 function asList(requests: WorkRequest | readonly WorkRequest[]): WorkRequest[] {
-  const list = Array.isArray(requests) ? [...(requests as WorkRequest[])] : [requests as WorkRequest];
+  const list = Array.isArray(requests)
+    ? [...(requests as WorkRequest[])]
+    : [requests as WorkRequest];
   if (list.length === 0) throw new WorkError('empty-continuation');
   return list;
 }
@@ -108,10 +110,14 @@ function checkGraph(nodes: EnqueueNode[]): void {
     if (hasCycle(parentsOf)) throw new WorkError('cycle');
     throw new WorkError('invalid-request', 'the same request appears twice');
   }
-  const periodic = nodes.some((n) => n.request.kind === 'periodic');
-  if (periodic && nodes.length > 1) {
-    throw new WorkError('invalid-request', 'periodic work cannot be chained');
-  }
+  const periodic = new Set(
+    nodes.filter((n) => n.request.kind === 'periodic').map((n) => n.request.id),
+  );
+  const chained = nodes.some(
+    (n) =>
+      n.parents.some((p) => periodic.has(p)) || (periodic.has(n.request.id) && n.parents.length),
+  );
+  if (chained) throw new WorkError('invalid-request', 'periodic work cannot be chained');
 }
 
 function hasCycle(parentsOf: Map<string, Set<string>>): boolean {

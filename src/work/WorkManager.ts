@@ -31,7 +31,8 @@ export interface WorkManagerOptions {
 /** Opens the store and hub that a manager or an executor uses in one context. */
 export async function openWorkStore(options: WorkManagerOptions): Promise<WorkStore> {
   const clock = options.clock ?? systemClock;
-  const factory = options.broadcast === undefined ? browserBroadcast() : (options.broadcast ?? undefined);
+  const factory =
+    options.broadcast === undefined ? browserBroadcast() : (options.broadcast ?? undefined);
   const hub = new WorkHub(dbName(options.name), factory);
   const db = await openWorkDb(options.name, options);
   return new WorkStore(db, hub, () => clock.now());
@@ -135,13 +136,17 @@ export class WorkManager {
 
   cancelAllWork(): Promise<void> {
     return this.cancel(async (w) =>
-      (await Promise.all(['ENQUEUED', 'RUNNING', 'BLOCKED'].map((s) => w.byIndex('state', s)))).flat(),
+      (
+        await Promise.all(['ENQUEUED', 'RUNNING', 'BLOCKED'].map((s) => w.byIndex('state', s)))
+      ).flat(),
     );
   }
 
   /** Edits a work in place: generation + 1; a running work keeps running, as it was. */
   async updateWork(request: WorkRequest): Promise<UpdateResult> {
-    return this.store.mutate(true, async (w) => applyUpdate(w, await w.require(request.id), request));
+    return this.store.mutate(true, async (w) =>
+      applyUpdate(w, await w.require(request.id), request),
+    );
   }
 
   /** Deletes finished work none of whose dependents is unfinished. */
@@ -164,7 +169,9 @@ export class WorkManager {
 }
 
 function listOf(requests: WorkRequest | readonly WorkRequest[]): WorkRequest[] {
-  const list = Array.isArray(requests) ? [...(requests as WorkRequest[])] : [requests as WorkRequest];
+  const list = Array.isArray(requests)
+    ? [...(requests as WorkRequest[])]
+    : [requests as WorkRequest];
   if (list.length === 0) throw new WorkError('empty-continuation');
   return list;
 }

@@ -52,7 +52,8 @@ export class ManualClock implements Clock {
   private nextDue(end: number): Timer | undefined {
     let best: Timer | undefined;
     for (const t of this.timers.values()) {
-      if (t.at <= end && (!best || t.at < best.at || (t.at === best.at && t.seq < best.seq))) best = t;
+      if (t.at <= end && (!best || t.at < best.at || (t.at === best.at && t.seq < best.seq)))
+        best = t;
     }
     return best;
   }

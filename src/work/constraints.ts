@@ -113,7 +113,10 @@ export class BrowserConstraints extends MemoryConstraints {
     const battery = await this.nav.getBattery?.().catch(() => undefined);
     if (!battery) return;
     const update = () =>
-      this.set({ charging: battery.charging, batteryLow: !battery.charging && battery.level < LOW_BATTERY });
+      this.set({
+        charging: battery.charging,
+        batteryLow: !battery.charging && battery.level < LOW_BATTERY,
+      });
     battery.addEventListener('levelchange', update);
     battery.addEventListener('chargingchange', update);
     update();

@@ -33,11 +33,11 @@ export function checkData(value: unknown, what = 'data'): Data {
 
 /** OverwritingInputMerger: later maps win a conflict. */
 export function mergeOverwriting(inputs: readonly Data[]): Data {
-  return Object.assign({}, ...inputs) as Data;
+  return inputs.reduce<Data>((merged, input) => ({ ...merged, ...input }), {});
 }
 
 function kindOf(value: DataValue): string | null {
-  const first = Array.isArray(value) ? value.find((v) => v !== null) : value;
+  const first: DataScalar | undefined = isScalar(value) ? value : value.find((v) => v !== null);
   return first === undefined || first === null ? null : typeof first;
 }
 

@@ -27,7 +27,7 @@ export interface WorkerContext<In extends Data = Data> {
   /** Aborts when the work is cancelled, times out or loses a constraint; see `signal.reason`. */
   readonly signal: AbortSignal;
   /** Publishes progress while RUNNING; writes are coalesced, the last one lands before the result. */
-  setProgress(progress: Data): Promise<void>;
+  readonly setProgress: (progress: Data) => Promise<void>;
 }
 
 export type WorkerRun<In extends Data, Out extends Data> = (

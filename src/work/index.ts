@@ -37,7 +37,12 @@ export {
 } from './defineWorker';
 export { WorkManager, type WorkManagerOptions } from './WorkManager';
 export { WorkContinuation } from './WorkContinuation';
-export { startExecutor, createScheduler, type Executor, type ExecutorOptions } from './startExecutor';
+export {
+  startExecutor,
+  createScheduler,
+  type Executor,
+  type ExecutorOptions,
+} from './startExecutor';
 export { Scheduler, type DrainOptions, type DrainResult } from './Scheduler';
 export type { Clock } from './clock';
 export type { LockManagerLike } from './locks';

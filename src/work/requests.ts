@@ -119,7 +119,10 @@ function buildCommon(workerName: string, options: WorkRequestOptions): OneTimeWo
 }
 
 /** OneTimeWorkRequestBuilder: a request for the worker installed under `workerName`. */
-export function oneTimeWork(workerName: string, options: WorkRequestOptions = {}): OneTimeWorkRequest {
+export function oneTimeWork(
+  workerName: string,
+  options: WorkRequestOptions = {},
+): OneTimeWorkRequest {
   return Object.freeze(buildCommon(workerName, options));
 }
 
@@ -130,9 +133,17 @@ export function periodicWork(
 ): PeriodicWorkRequest {
   const requested = nonNegative(options.intervalMs, 'intervalMs');
   const intervalMs = Math.max(requested, MIN_PERIODIC_INTERVAL_MS);
-  const flexMs = clamp(nonNegative(options.flexMs, 'flexMs', intervalMs), MIN_PERIODIC_FLEX_MS, intervalMs);
+  const flexMs = clamp(
+    nonNegative(options.flexMs, 'flexMs', intervalMs),
+    MIN_PERIODIC_FLEX_MS,
+    intervalMs,
+  );
   const common = buildCommon(workerName, options);
-  return Object.freeze({ ...common, kind: 'periodic', periodicity: Object.freeze({ intervalMs, flexMs }) });
+  return Object.freeze({
+    ...common,
+    kind: 'periodic',
+    periodicity: Object.freeze({ intervalMs, flexMs }),
+  });
 }
 
 /** The hidden node that `WorkContinuation.combine` adds before its dependents. */
@@ -145,7 +156,6 @@ export function combineWork(): OneTimeWorkRequest {
 /** WorkSpec.calculateNextRunTime's backoff part: the wait after `attempts` runs. */
 export function backoffDelayMs(backoff: BackoffPolicy, attempts: number): number {
   const n = Math.max(1, attempts);
-  const delay =
-    backoff.policy === 'linear' ? backoff.delayMs * n : backoff.delayMs * 2 ** (n - 1);
+  const delay = backoff.policy === 'linear' ? backoff.delayMs * n : backoff.delayMs * 2 ** (n - 1);
   return Math.min(delay, MAX_BACKOFF_DELAY_MS);
 }

@@ -150,7 +150,12 @@ export class WorkStore {
 }
 
 function changeOf(w: Writer): WorkChange {
-  return { type: 'work-change', rev: w.rev, records: [...w.records.values()], deleted: [...w.deleted] };
+  return {
+    type: 'work-change',
+    rev: w.rev,
+    records: [...w.records.values()],
+    deleted: [...w.deleted],
+  };
 }
 
 async function candidates(tx: ReadTx, q: WorkQuery): Promise<unknown[]> {

@@ -62,7 +62,7 @@ export class TestDriver {
    * test can release keeps this from returning: release it first.
    */
   async runUntilIdle(): Promise<void> {
-    for (let settled = 0; settled < 2; ) {
+    for (let settled = 0; settled < 2;) {
       await this.scheduler.whenIdle();
       await macrotask();
       settled = this.scheduler.isBusy ? 0 : settled + 1;
@@ -119,7 +119,9 @@ export class TestDriver {
   }
 }
 
-export async function createTestWorkManager(options: TestWorkManagerOptions): Promise<TestWorkManager> {
+export async function createTestWorkManager(
+  options: TestWorkManagerOptions,
+): Promise<TestWorkManager> {
   const name = options.name ?? `test-${crypto.randomUUID()}`;
   const driver = new TestDriver({ ...options, name });
   const manager = await WorkManager.open({

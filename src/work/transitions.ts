@@ -82,7 +82,7 @@ function mergedInput(r: WorkRecord, parents: WorkRecord[]): Data {
  * A work's state given its prerequisites: FAILED behind a failed one, CANCELLED behind a
  * cancelled one, ENQUEUED (input merged) once all succeeded, else BLOCKED.
  */
-async function settle(w: Writer, r: WorkRecord, parents: WorkRecord[]): Promise<void> {
+function settle(w: Writer, r: WorkRecord, parents: WorkRecord[]): void {
   const failed = parents.some((p) => p.state === 'FAILED');
   const cancelled = parents.some((p) => p.state === 'CANCELLED');
   if (failed || cancelled) {
@@ -111,7 +111,7 @@ async function unblockDependents(w: Writer, parent: WorkRecord): Promise<void> {
     if (!dep || dep.state !== 'BLOCKED') continue;
     const parents = await Promise.all(dep.prerequisites.map((p) => w.get(p)));
     const known = parents.filter((p): p is WorkRecord => p !== undefined);
-    await settle(w, dep, known);
+    settle(w, dep, known);
     w.put(dep);
     if ((dep.state as WorkState) === 'FAILED') await failDependents(w, dep);
   }
@@ -136,7 +136,7 @@ async function applyUnique(
       break;
     case 'update':
       if (unfinished.length) {
-        await applyUpdate(w, unfinished[0], plan.nodes[0].request);
+        applyUpdate(w, unfinished[0], plan.nodes[0].request);
         return { outcome: 'updated', leaves: [] };
       }
       break;
@@ -157,7 +157,8 @@ export async function enqueuePlan(w: Writer, plan: EnqueuePlan): Promise<Enqueue
   const { outcome, leaves } = await applyUnique(w, plan);
   if (outcome) return outcome;
   for (const [i, node] of plan.nodes.entries()) {
-    if (await w.get(node.request.id)) throw new WorkError('invalid-request', `id ${node.request.id} exists`);
+    if (await w.get(node.request.id))
+      throw new WorkError('invalid-request', `id ${node.request.id} exists`);
     const r = newRecord(node.request, w.now, plan.unique?.name);
     r.order = w.rev * 10_000 + i;
     const parentIds = node.parents.length ? node.parents : leaves;
@@ -167,7 +168,7 @@ export async function enqueuePlan(w: Writer, plan: EnqueuePlan): Promise<Enqueue
       p.dependents.push(r.id);
       w.put(p);
     }
-    await settle(w, r, parents);
+    settle(w, r, parents);
     w.put(r);
   }
   return 'enqueued';
@@ -202,7 +203,12 @@ export function holds(r: WorkRecord | undefined, t: AttemptToken): r is WorkReco
   return !!r && r.state === 'RUNNING' && r.owner === t.owner && r.runAttemptCount === t.attempt;
 }
 
-async function failWork(w: Writer, r: WorkRecord, output: Data, error?: WorkFailure): Promise<void> {
+async function failWork(
+  w: Writer,
+  r: WorkRecord,
+  output: Data,
+  error?: WorkFailure,
+): Promise<void> {
   finish(r, 'FAILED', w.now);
   r.outputData = output;
   if (error) r.error = error;
@@ -273,11 +279,7 @@ export async function writeProgress(w: Writer, t: AttemptToken, progress: Data):
 }
 
 /** updateWork: keeps id, state and attempts; generation + 1. */
-export async function applyUpdate(
-  w: Writer,
-  r: WorkRecord,
-  request: WorkRequest,
-): Promise<UpdateResult> {
+export function applyUpdate(w: Writer, r: WorkRecord, request: WorkRequest): UpdateResult {
   if (isFinished(r.state)) return 'not-applied';
   if (request.workerName !== r.workerName || !!r.periodicity !== (request.kind === 'periodic')) {
     throw new WorkError('invalid-request', 'updateWork cannot change the worker or the kind');
@@ -297,7 +299,10 @@ export async function applyUpdate(
 }
 
 /** pruneWork: finished work none of whose dependents is unfinished. */
-export async function prune(w: Writer, expiredBefore?: (r: WorkRecord) => boolean): Promise<number> {
+export async function prune(
+  w: Writer,
+  expiredBefore?: (r: WorkRecord) => boolean,
+): Promise<number> {
   const finished = (
     await Promise.all(['SUCCEEDED', 'FAILED', 'CANCELLED'].map((s) => w.byIndex('state', s)))
   ).flat();

@@ -67,7 +67,9 @@ describe('chains', () => {
     const { manager, driver } = await createTestWorkManager({ workers: [add, echo] });
     const cleanup = oneTimeWork('echo', { input: { cleaned: true } });
     const start = manager.beginUniqueWork('image_manipulation_work', 'replace', cleanup);
-    const saves = [1, 2, 3].map((n) => oneTimeWork('echo', { tags: ['OUTPUT'], input: { file: n } }));
+    const saves = [1, 2, 3].map((n) =>
+      oneTimeWork('echo', { tags: ['OUTPUT'], input: { file: n } }),
+    );
     const blurs = [1, 2, 3].map((n) => oneTimeWork('add', { input: { n } }));
     const branches = blurs.map((blur, i) => start.then(blur).then(saves[i]));
     await WorkContinuation.combine(branches).enqueue();
@@ -131,7 +133,9 @@ describe('chains', () => {
     expect(() => manager.beginWith([])).toThrow(WorkError);
     const a = oneTimeWork('add');
     const b = oneTimeWork('add');
-    await expect(manager.beginWith(a).then(b).then(a).enqueue()).rejects.toMatchObject({ code: 'cycle' });
+    await expect(manager.beginWith(a).then(b).then(a).enqueue()).rejects.toMatchObject({
+      code: 'cycle',
+    });
     expect(() => manager.beginWith(a).then([])).toThrowError(
       expect.objectContaining({ code: 'empty-continuation' }) as Error,
     );
@@ -147,7 +151,10 @@ describe('chains', () => {
     const { manager, driver } = await createTestWorkManager({ workers: [echo, spy] });
     const p1 = oneTimeWork('echo', { input: { a: 1, shared: 'p1' } });
     const p2 = oneTimeWork('echo', { input: { b: 2, shared: 'p2' } });
-    await manager.beginWith([p1, p2]).then(oneTimeWork('spy', { input: { shared: 'own', c: 3 } })).enqueue();
+    await manager
+      .beginWith([p1, p2])
+      .then(oneTimeWork('spy', { input: { shared: 'own', c: 3 } }))
+      .enqueue();
     await driver.runUntilIdle();
     expect(seen).toEqual([{ a: 1, b: 2, c: 3, shared: 'p2' }]);
   });

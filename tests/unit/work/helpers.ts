@@ -1,5 +1,9 @@
 // Node has no IndexedDB: use fake-indexeddb there; in Chromium the real one is used.
-if (typeof indexedDB === 'undefined') await import('fake-indexeddb/auto');
+if (typeof indexedDB === 'undefined') {
+  // The same globals as fake-indexeddb/auto (idb checks `instanceof IDBRequest` and the like).
+  const { default: _, ...fake } = await import('fake-indexeddb');
+  Object.assign(globalThis, fake);
+}
 
 import type { WorkInfo, WorkManager, WorkQuery } from '../../../src/work/index';
 

@@ -115,7 +115,10 @@ describe('stops, timeouts and crashes', () => {
       await new Promise((resolve) => signal.addEventListener('abort', resolve));
       return success({ late: true });
     });
-    const { manager, driver } = await createTestWorkManager({ workers: [slow], runTimeoutMs: 5 * MINUTE });
+    const { manager, driver } = await createTestWorkManager({
+      workers: [slow],
+      runTimeoutMs: 5 * MINUTE,
+    });
     const req = oneTimeWork('slow', { maxAttempts: 2 });
     await manager.enqueue(req);
     await waitForState(manager, req.id, 'RUNNING');
@@ -196,7 +199,9 @@ describe('update, prune and retention', () => {
 
     const waiting = oneTimeWork('ok', { initialDelayMs: 10 * MINUTE });
     await manager.enqueue(waiting);
-    const result = await manager.updateWork(oneTimeWork('ok', { id: waiting.id, initialDelayMs: MINUTE, input: { v: 2 } }));
+    const result = await manager.updateWork(
+      oneTimeWork('ok', { id: waiting.id, initialDelayMs: MINUTE, input: { v: 2 } }),
+    );
     expect(result).toBe('applied-immediately');
     const info = (await manager.getWorkInfoById(waiting.id))!;
     expect(info.generation).toBe(1);
@@ -208,13 +213,17 @@ describe('update, prune and retention', () => {
     const running = oneTimeWork('hold');
     await manager.enqueue(running);
     await waitForState(manager, running.id, 'RUNNING');
-    expect(await manager.updateWork(oneTimeWork('hold', { id: running.id, tags: ['x'] }))).toBe('applied-for-next-run');
+    expect(await manager.updateWork(oneTimeWork('hold', { id: running.id, tags: ['x'] }))).toBe(
+      'applied-for-next-run',
+    );
     h.release.open('done');
     await driver.runUntilIdle();
     const ran = (await manager.getWorkInfoById(running.id))!;
     expect(ran.state).toBe('SUCCEEDED');
     expect(ran.tags).toEqual(['hold', 'x']);
-    await expect(manager.updateWork(oneTimeWork('ok'))).rejects.toMatchObject({ code: 'not-found' });
+    await expect(manager.updateWork(oneTimeWork('ok'))).rejects.toMatchObject({
+      code: 'not-found',
+    });
   });
 
   it('pruneWork deletes finished work with no unfinished dependents', async () => {

@@ -111,10 +111,13 @@ describe('workers', () => {
   });
 
   it('runWorker runs one worker alone', async () => {
-    const w = defineWorker<{ x: number }, { y: number }>('w', async ({ input, runAttemptCount, setProgress }) => {
-      await setProgress({ p: 50 });
-      return runAttemptCount > 1 ? failure({ y: 0 }) : success({ y: input.x * 2 });
-    });
+    const w = defineWorker<{ x: number }, { y: number }>(
+      'w',
+      async ({ input, runAttemptCount, setProgress }) => {
+        await setProgress({ p: 50 });
+        return runAttemptCount > 1 ? failure({ y: 0 }) : success({ y: input.x * 2 });
+      },
+    );
     const progress: unknown[] = [];
     const ok = await runWorker(w, { input: { x: 21 }, onProgress: (p) => progress.push(p) });
     expect(ok).toEqual({ type: 'success', output: { y: 42 } });
@@ -130,7 +133,14 @@ describe('data', () => {
       expect.objectContaining({ code: 'data-too-large' }) as Error,
     );
     expect(() => oneTimeWork('w', { input: { ok: 'x'.repeat(10 * 1024 - 20) } })).not.toThrow();
-    for (const input of [{ n: NaN }, { n: Infinity }, { d: new Date() }, { o: { nested: 1 } }, [1], { a: [[1]] }]) {
+    for (const input of [
+      { n: NaN },
+      { n: Infinity },
+      { d: new Date() },
+      { o: { nested: 1 } },
+      [1],
+      { a: [[1]] },
+    ]) {
       expect(() => oneTimeWork('w', { input })).toThrowError(
         expect.objectContaining({ code: 'invalid-data' }) as Error,
       );
@@ -234,10 +244,19 @@ describe('progress', () => {
     const { manager, driver } = await createTestWorkManager({ workers: [w] });
     const req = oneTimeWork('w');
     const seen: string[] = [];
-    manager.observe({ ids: [req.id] }, ([i]) => i && seen.push(`${i.state}:${String(i.progress.percent)}`));
+    manager.observe(
+      { ids: [req.id] },
+      ([i]) => i && seen.push(`${i.state}:${String(i.progress.percent)}`),
+    );
     await manager.enqueue(req);
     await driver.runUntilIdle();
     await waitForState(manager, req.id, 'SUCCEEDED');
-    expect(seen).toEqual(['ENQUEUED:undefined', 'RUNNING:undefined', 'RUNNING:1', 'RUNNING:99', 'SUCCEEDED:undefined']);
+    expect(seen).toEqual([
+      'ENQUEUED:undefined',
+      'RUNNING:undefined',
+      'RUNNING:1',
+      'RUNNING:99',
+      'SUCCEEDED:undefined',
+    ]);
   });
 });

@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import { gate, waitForState } from './helpers';
+import { dumpDb, loadDb, type DbFixture } from './fixture';
+import v1 from '../../fixtures/work/v1.json';
+import {
+  defineWorker,
+  oneTimeWork,
+  periodicWork,
+  success,
+  failure,
+  WorkManager,
+} from '../../../src/work/index';
+import { openWorkDb, SCHEMA_VERSION } from '../../../src/work/db';
+import { createTestWorkManager } from '../../../src/work/testing';
+
+const fixtures: DbFixture[] = [v1];
+
+/** Builds a database holding work in every state, under the current schema. */
+async function scenario(name: string): Promise<() => void> {
+  const hold = gate();
+  const workers = [
+    defineWorker('ok', () => success({ out: 'x' })),
+    defineWorker('bad', () => failure({ why: 'no' })),
+    defineWorker('hold', async ({ setProgress }) => {
+      await setProgress({ percent: 42 });
+      await hold.promise;
+      return success();
+    }),
+  ];
+  const { manager } = await createTestWorkManager({ workers, name });
+  await manager
+    .beginUniqueWork('image_manipulation_work', 'replace', oneTimeWork('ok', { id: 'a-done' }))
+    .then(oneTimeWork('hold', { id: 'b-running', tags: ['OUTPUT'] }))
+    .then(oneTimeWork('ok', { id: 'c-blocked', input: { file: 'x.png' } }))
+    .enqueue();
+  await manager.enqueue([
+    oneTimeWork('bad', { id: 'd-failed' }),
+    oneTimeWork('ok', {
+      id: 'e-delayed',
+      initialDelayMs: 3_600_000,
+      constraints: { network: 'connected' },
+    }),
+    periodicWork('ok', { id: 'f-periodic', intervalMs: 3_600_000 }),
+  ]);
+  await waitForState(manager, 'b-running', 'RUNNING');
+  await waitForState(manager, 'd-failed', 'FAILED');
+  await new Promise((r) => setTimeout(r, 20));
+  return () => {
+    hold.open();
+    manager.close();
+  };
+}
+
+describe('schema', () => {
+  it('keeps a fixture of every schema version', () => {
+    expect(fixtures.map((f) => f.version)).toEqual(
+      Array.from({ length: SCHEMA_VERSION }, (_, i) => i + 1),
+    );
+  });
+
+  it(`builds the schema of fixture v${SCHEMA_VERSION} (shipped steps are never edited)`, async () => {
+    const name = `schema-${crypto.randomUUID()}`;
+    const done = await scenario(name);
+    const dump = await dumpDb(name);
+    done();
+    // WRITE_WORK_FIXTURE=1 npx vitest run tests/unit/work/schema.test.ts writes the newest one.
+    if (typeof process !== 'undefined' && process.env.WRITE_WORK_FIXTURE) {
+      const fs = await import('node:fs');
+      const path = new URL(`../../fixtures/work/v${SCHEMA_VERSION}.json`, import.meta.url);
+      fs.writeFileSync(path, `${JSON.stringify(dump, null, 1)}\n`);
+    }
+    const shape = (f: DbFixture) => f.stores.map(({ records: _r, ...s }) => s);
+    expect(dump.version).toBe(SCHEMA_VERSION);
+    expect(shape(dump)).toEqual(shape(fixtures[SCHEMA_VERSION - 1]));
+  });
+
+  for (const fixture of fixtures) {
+    it(`opens a v${fixture.version} database keeping all its work, and runs it`, async () => {
+      const name = `upgrade-${crypto.randomUUID()}`;
+      await loadDb(name, fixture);
+      const ok = defineWorker('ok', () => success({ out: 'y' }));
+      const hold = defineWorker('hold', () => success());
+      const { manager, driver } = await createTestWorkManager({ workers: [ok, hold], name });
+      const stored = fixture.stores.find((s) => s.name === 'work')!.records.length;
+      await driver.runUntilIdle();
+      const infos = await manager.getWorkInfos({});
+      expect(infos).toHaveLength(stored);
+      const byId = Object.fromEntries(infos.map((i) => [i.id, i]));
+      expect(byId['a-done'].state).toBe('SUCCEEDED');
+      expect(byId['d-failed'].outputData).toEqual({ why: 'no' });
+      expect(byId['c-blocked'].state).toBe('SUCCEEDED');
+      // The run that the fixture caught RUNNING had no live owner: recovered and run again.
+      expect(byId['b-running'].state).toBe('SUCCEEDED');
+      expect(byId['b-running'].runAttemptCount).toBe(2);
+      await driver.setInitialDelayMet('e-delayed');
+      expect((await manager.getWorkInfoById('e-delayed'))?.state).toBe('SUCCEEDED');
+      expect((await manager.getWorkInfoById('f-periodic'))?.periodicity?.intervalMs).toBe(
+        3_600_000,
+      );
+      expect((await manager.getWorkInfosForUniqueWork('image_manipulation_work')).length).toBe(3);
+    });
+  }
+
+  it('closes its connection when a newer version wants the database', async () => {
+    const name = `vc-${crypto.randomUUID()}`;
+    let told = false;
+    const db = await openWorkDb(name, { onVersionChange: () => (told = true) });
+    const { openDB } = await import('idb');
+    const newer = await openDB(`work:${name}`, SCHEMA_VERSION + 1);
+    expect(told).toBe(true);
+    expect(newer.version).toBe(SCHEMA_VERSION + 1);
+    newer.close();
+    void db;
+    const manager = await WorkManager.open({ name: `vc2-${crypto.randomUUID()}` });
+    manager.close();
+  });
+});
