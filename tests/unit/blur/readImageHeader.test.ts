@@ -43,7 +43,7 @@ function exifSegment(orientation: number): number[] {
   return [0xff, 0xe1, ...be16(payload.length + 2), ...payload];
 }
 
-const blob = (b: Uint8Array) => new Blob([b]);
+const blob = (b: Uint8Array) => new Blob([b.slice()]);
 
 describe('readImageHeader', () => {
   test('PNG size from IHDR', async () => {
