@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import { PROD_PORT } from './tests/e2e/ports';
 
 /**
  * End-to-end tests against the production build (`dist`, served by `vite preview`) and the e2e
@@ -18,14 +19,14 @@ export default defineConfig({
   globalSetup: './tests/e2e/globalSetup.ts',
   webServer: [
     {
-      command: 'npx vite preview --port 4173 --strictPort',
-      url: 'http://localhost:4173/',
+      command: `npx vite preview --port ${PROD_PORT} --strictPort`,
+      url: `http://localhost:${PROD_PORT}/`,
       reuseExistingServer: !process.env.CI,
       timeout: 60_000,
     },
     {
-      command: 'npx vite preview --mode e2e --outDir dist-e2e --port 4174 --strictPort',
-      url: 'http://localhost:4174/',
+      command: `npx vite preview --mode e2e --outDir dist-e2e --port ${PROD_PORT + 1} --strictPort`,
+      url: `http://localhost:${PROD_PORT + 1}/`,
       reuseExistingServer: !process.env.CI,
       timeout: 60_000,
     },

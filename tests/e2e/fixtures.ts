@@ -10,8 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const PROD_URL = 'http://localhost:4173';
-export const E2E_URL = 'http://localhost:4174';
+import { E2E_URL, PROD_URL } from './ports';
+
+export { E2E_URL, PROD_URL };
 
 export const CHROMIUM_ARGS = [
   '--no-sandbox',

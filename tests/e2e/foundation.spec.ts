@@ -1,4 +1,4 @@
-import { expect, openApp, serviceWorker, test } from './fixtures';
+import { expect, openApp, PROD_URL, serviceWorker, test } from './fixtures';
 import { measureImage } from './imageMetrics';
 
 test('the page shows the app’s visible contract', async ({ app }) => {
@@ -113,11 +113,11 @@ test('no request leaves the app’s origin and every response carries the CSP', 
   app.on('request', (request) => {
     const url = new URL(request.url());
     if (!['http:', 'https:'].includes(url.protocol)) return;
-    if (url.origin !== 'http://localhost:4173') foreign.push(request.url());
+    if (url.origin !== PROD_URL) foreign.push(request.url());
   });
   app.on('response', (response) => {
     const url = new URL(response.url());
-    if (response.fromServiceWorker() || url.origin !== 'http://localhost:4173') return;
+    if (response.fromServiceWorker() || url.origin !== PROD_URL) return;
     if (!response.headers()['content-security-policy']) missingCsp.push(response.url());
   });
   const page = await openApp(app);

@@ -181,7 +181,10 @@ test('retry of a failed blur re-runs blur and save', async ({ app }) => {
   const details = inspector.getByRole('region', { name: 'Details' });
   await expect(details).toContainText('it failed because');
   await expect(details.getByRole('button', { name: /^Retry/ })).toHaveCount(0);
-  await details.getByRole('link', { name: /^blur \w+ \(FAILED\)$/ }).click();
+  await details
+    .getByRole('group', { name: 'Actions on this work' })
+    .getByRole('link', { name: /^blur \w+ \(FAILED\)$/ })
+    .click();
 
   // Mend the stored input the blur read (its name is in the resolved input), then retry.
   const input = JSON.parse(
@@ -214,7 +217,7 @@ test('retry of a failed blur re-runs blur and save', async ({ app }) => {
       ['save', 'SUCCEEDED', '1'],
     ]);
   await expect(graph(inspector)).toHaveAccessibleName('Chain graph: 2 works, 1 dependency');
-  const saved = await rowLink(inspector, 'save', 'SUCCEEDED');
+  const saved = rowLink(inspector, 'save', 'SUCCEEDED');
   await saved.click();
   const output = await details
     .locator('dt', { hasText: /^Output$/ })
@@ -253,7 +256,7 @@ test('filters by state, tag and unique name, prunes and exports everything as JS
   await inspector.getByRole('button', { name: 'Export as JSON' }).click();
   const file = await download;
   expect(file.suggestedFilename()).toMatch(/^work-blur-o-matic-.*\.json$/);
-  const doc = JSON.parse(readFileSync((await file.path())!, 'utf8'));
+  const doc = JSON.parse(readFileSync(await file.path(), 'utf8'));
   expect(doc.works.map((w: { workerName: string }) => w.workerName).sort()).toEqual([
     'blur',
     'cleanup',
