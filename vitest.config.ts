@@ -1,10 +1,45 @@
 import { defineConfig } from 'vitest/config';
+import { playwright } from '@vitest/browser-playwright';
+
+/** Debian's Chromium: Playwright's own browser builds cannot be downloaded here. */
+const chromium = playwright({
+  launchOptions: {
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  },
+});
 
 export default defineConfig({
   define: { __E2E__: 'false', __BUILD_ID__: '"test"' },
   test: {
-    include: ['tests/unit/**/*.test.ts'],
-    environment: 'node',
     testTimeout: 20_000,
+    projects: [
+      {
+        extends: true,
+        test: { name: 'node', include: ['tests/unit/**/*.test.ts'], environment: 'node' },
+      },
+      {
+        // The work library's suite again, where IndexedDB's transaction timing is the real one.
+        extends: true,
+        test: {
+          name: 'chromium',
+          include: ['tests/unit/work/**/*.test.ts'],
+          browser: {
+            enabled: true,
+            headless: true,
+            provider: chromium,
+            instances: [{ browser: 'chromium' }],
+          },
+        },
+      },
+    ],
   },
 });
