@@ -132,6 +132,13 @@ export class Scheduler {
     await this.whenIdle();
   }
 
+  /** Stops, then closes this scheduler's connection and channel. */
+  async close(): Promise<void> {
+    await this.stop();
+    this.o.store.hub.close();
+    this.o.store.close();
+  }
+
   /** A crash, for tests: forget every run, release every lock, never write again. */
   kill(): void {
     this.dead = true;

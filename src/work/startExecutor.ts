@@ -64,7 +64,7 @@ export async function startExecutor(options: ExecutorOptions): Promise<Executor>
     scheduler,
     leading,
     stop: async () => {
-      await scheduler.stop();
+      await scheduler.close();
       release();
     },
   };
