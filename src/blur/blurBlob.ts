@@ -66,9 +66,9 @@ function resolveSigma(options: BlurBlobOptions, width: number, height: number): 
 }
 
 /**
- * The bitmap goes onto one canvas and is closed; its pixels are read in bands straight into the
- * kernel's memory, blurred there, and put back on the same canvas for encoding. At the peak the
- * image exists three times: canvas, kernel memory and the encoder's snapshot.
+ * The bitmap goes onto a canvas and is closed; its pixels are read in bands straight into the
+ * kernel's memory and that canvas is emptied, so during the blur the image exists once (plus
+ * read-back bands the GC has not collected yet); then it goes onto a fresh canvas for encoding.
  */
 async function blurToCanvas(
   engine: BlurEngine,
@@ -78,13 +78,15 @@ async function blurToCanvas(
 ): Promise<OffscreenCanvas> {
   const { width, height } = bitmap;
   if (engine.name === 'canvas-filter') return blurOnCanvas(bitmap, width, height, sigma);
-  const canvas = bitmapCanvas(bitmap);
+  const decoded = bitmapCanvas(bitmap);
   bitmap.close();
-  if (sigma === 0) return canvas;
+  if (sigma === 0) return decoded;
   const job = engine.createJob(width, height, sigma);
-  readPixels(canvas, job.pixels);
+  readPixels(decoded, job.pixels);
+  decoded.width = decoded.height = 0; // frees its pixels now, not at the next GC
   const onProgress = (f: number) => options.onProgress?.(DECODED + (BLURRED - DECODED) * f);
   await runBlurJob(job, { ...options, onProgress });
+  const canvas = new OffscreenCanvas(width, height);
   context2d(canvas).putImageData(new ImageData(job.pixels, width, height), 0, 0);
   return canvas;
 }

@@ -3,7 +3,11 @@
  * strokes, an alpha ramp, and fully transparent pixels hiding a loud colour (a blur that does not
  * premultiply bleeds that colour into its neighbours).
  */
-export function makeTestImage(width: number, height: number, seed = 1): Uint8ClampedArray {
+export function makeTestImage(
+  width: number,
+  height: number,
+  seed = 1,
+): Uint8ClampedArray<ArrayBuffer> {
   const px = new Uint8ClampedArray(width * height * 4);
   let state = seed >>> 0 || 1;
   const random = () => {

@@ -1,0 +1,178 @@
+// The page side of `npm run bench:blur`: each function runs one measurement in Chromium and
+// returns plain numbers; run.mjs drives them and does the arithmetic and the printing.
+import { imageDataRGBA } from 'stackblur-canvas';
+import type { EngineName } from '../../../src/blur/BlurEngine';
+import { blurBlob } from '../../../src/blur/blurBlob';
+import { context2d } from '../../../src/blur/blurOnCanvas';
+import { availableEngines, chooseEngine, forgetEngineChoice } from '../../../src/blur/chooseEngine';
+import { gaussianBlur } from '../../../src/blur/gaussianBlur';
+import {
+  exactGaussian,
+  makeTestImage,
+  psnrPremultiplied,
+  psnrStraight,
+} from '../../unit/blur/testImage';
+
+const W = 4000;
+const H = 3000;
+let photo: Uint8ClampedArray<ArrayBuffer> | undefined;
+
+/** A 12 MP test image: edges, noise, text and transparency (built once, ~1 s). */
+function source(): Uint8ClampedArray<ArrayBuffer> {
+  photo ??= makeTestImage(W, H, 5);
+  return photo;
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+async function timed(runs: number, once: () => Promise<void> | void): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    await once();
+    times.push(performance.now() - t);
+  }
+  return median(times);
+}
+
+async function info() {
+  await forgetEngineChoice();
+  const t = performance.now();
+  const chosen = (await chooseEngine()).name;
+  return {
+    userAgent: navigator.userAgent,
+    engines: availableEngines().map((e) => e.name),
+    chosen,
+    chooseMs: performance.now() - t,
+    crossOriginIsolated: globalThis.crossOriginIsolated,
+  };
+}
+
+/** Ours: copy in, blur, copy out (gaussianBlur's own copies), median of `runs`. */
+function ours(engine: EngineName, sigma: number, runs: number): Promise<number> {
+  const px = source().slice();
+  return timed(runs, async () => {
+    await gaussianBlur(px, W, H, sigma, { engine, yieldEvery: Infinity });
+  });
+}
+
+/** StackBlur works in place on ImageData: no copies to count. Radius r has σ² = r(r+2)/6. */
+function stackBlur(radius: number, runs: number): Promise<number> {
+  const data = new ImageData(source().slice(), W, H);
+  return timed(runs, () => void imageDataRGBA(data, 0, 0, W, H, radius));
+}
+
+/** Chromium's filter on OffscreenCanvas: putImageData in, blur(σpx) draw, getImageData out. */
+function canvasFilter(sigma: number, runs: number): Promise<number> {
+  const data = new ImageData(source().slice(), W, H);
+  return timed(runs, () => {
+    const src = new OffscreenCanvas(W, H);
+    context2d(src).putImageData(data, 0, 0);
+    const out = new OffscreenCanvas(W, H);
+    const ctx = context2d(out, { willReadFrequently: true });
+    ctx.filter = `blur(${sigma}px)`;
+    ctx.drawImage(src, 0, 0);
+    ctx.getImageData(0, 0, W, H);
+  });
+}
+
+/** Lowest PSNR (premultiplied, all pixels; and straight over alpha ≥ 16) at σ 2, 8 and 24. */
+async function accuracy(engine: EngineName) {
+  const [w, h] = [320, 240];
+  const img = makeTestImage(w, h);
+  const rows = [];
+  for (const sigma of [2, 8, 24]) {
+    const exact = exactGaussian(img, w, h, sigma);
+    const out = await gaussianBlur(img.slice(), w, h, sigma, { engine });
+    rows.push({
+      sigma,
+      premultiplied: psnrPremultiplied(out, exact),
+      straight: psnrStraight(out, exact, 16),
+    });
+  }
+  return rows;
+}
+
+/** A JPEG of a procedural photo-like scene, made by the browser's own encoder. */
+async function makeJpeg(width: number, height: number): Promise<Blob> {
+  const canvas = new OffscreenCanvas(width, height);
+  const ctx = context2d(canvas);
+  const g = ctx.createLinearGradient(0, 0, width, height);
+  g.addColorStop(0, '#3a6ea5');
+  g.addColorStop(1, '#f4d35e');
+  ctx.fillStyle = g;
+  ctx.fillRect(0, 0, width, height);
+  for (let i = 0; i < 400; i++) {
+    ctx.fillStyle = `hsl(${(i * 37) % 360} 70% ${30 + (i % 50)}%)`;
+    ctx.fillRect((i * 7919) % width, (i * 104729) % height, width / 20, height / 30);
+  }
+  ctx.font = `${Math.round(height / 40)}px sans-serif`;
+  ctx.fillStyle = '#111';
+  for (let y = 0; y < height; y += height / 20)
+    ctx.fillText('Blur-O-Matic benchmark text 0123456789', 10, y);
+  return canvas.convertToBlob({ type: 'image/jpeg', quality: 0.9 });
+}
+
+const jpegs = new Map<string, Blob>();
+
+async function prepareJpeg(width: number, height: number): Promise<number> {
+  const blob = await makeJpeg(width, height);
+  jpegs.set(`${width}x${height}`, blob);
+  return blob.size;
+}
+
+function jpegOf(width: number, height: number): Blob {
+  const blob = jpegs.get(`${width}x${height}`);
+  if (!blob) throw new Error('prepareJpeg first');
+  return blob;
+}
+
+/** JPEG file → blurred JPEG bytes, this pipeline. */
+function pipelineOurs(sigma: number, runs: number): Promise<number> {
+  const jpeg = jpegOf(W, H);
+  return timed(runs, async () => {
+    await blurBlob(jpeg, { sigma, type: 'image/jpeg', yieldEvery: Infinity });
+  });
+}
+
+/** JPEG file → blurred JPEG bytes: createImageBitmap → canvas filter → convertToBlob. */
+function pipelineCanvas(sigma: number, runs: number): Promise<number> {
+  const jpeg = jpegOf(W, H);
+  return timed(runs, async () => {
+    const bitmap = await createImageBitmap(jpeg);
+    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+    const ctx = context2d(canvas);
+    ctx.filter = `blur(${sigma}px)`;
+    ctx.drawImage(bitmap, 0, 0);
+    bitmap.close();
+    await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.85 });
+  });
+}
+
+/** One pipeline run for the memory measurement (run.mjs reads the renderer's peak RSS). */
+async function pipelineOnce(width: number, height: number, sigma: number): Promise<number> {
+  const out = await blurBlob(jpegOf(width, height), {
+    sigma,
+    maxPixels: 60_000_000,
+    yieldEvery: Infinity,
+  });
+  return out.blob.size;
+}
+
+Object.assign(globalThis, {
+  bench: {
+    info,
+    ours,
+    stackBlur,
+    canvasFilter,
+    accuracy,
+    prepareJpeg,
+    pipelineOurs,
+    pipelineCanvas,
+    pipelineOnce,
+  },
+});
+document.title = 'ready';

@@ -1,0 +1,163 @@
+// `npm run bench:blur`: serves the bench page with vite, drives it in Debian's headless Chromium
+// and prints measured figures, then one JSON line. A benchmark, never a timed test.
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from '@playwright/test';
+import { createServer } from 'vite';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
+const ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--js-flags=--expose-gc',
+];
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+
+const server = await createServer({
+  root,
+  configFile: false,
+  logLevel: 'error',
+  server: { host: '127.0.0.1', port: 5290, strictPort: false },
+});
+await server.listen();
+const profile = await mkdtemp(join(tmpdir(), 'blur-bench-'));
+const context = await chromium.launchPersistentContext(profile, {
+  executablePath: '/usr/bin/chromium',
+  headless: true,
+  args: ARGS,
+});
+try {
+  await run(context, server.resolvedUrls.local[0]);
+} finally {
+  await context.close();
+  await server.close();
+  await rm(profile, { recursive: true, force: true });
+}
+
+async function run(context, base) {
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.setDefaultTimeout(600_000);
+  page.on('pageerror', (e) => console.error('page error:', e));
+  await page.goto(`${base}tests/bench/blur/index.html`);
+  await page.waitForFunction(() => document.title === 'ready');
+  const call = (name, ...args) =>
+    page.evaluate(([n, a]) => globalThis.bench[n](...a), [name, args]);
+  const browser = context.browser() ?? undefined;
+  const info = await call('info');
+  console.log(
+    `Chromium: ${info.userAgent.match(/Chrome\/[\d.]+/)?.[0]} (${await versionOf(page)})`,
+  );
+  console.log(
+    `engines: ${info.engines.join(', ')}; chosen by measurement: ${info.chosen} (${info.chooseMs.toFixed(0)} ms)`,
+  );
+  console.log(`crossOriginIsolated: ${info.crossOriginIsolated}; runs per median: ${RUNS}`);
+  const engine = info.engines[0];
+
+  console.log('\n12 MP (4000×3000) RGBA kernel, median ms:');
+  const k = {};
+  for (const sigma of [8, 24]) {
+    const r = sigma === 8 ? 19 : 58;
+    k[`ours${sigma}`] = await call('ours', engine, sigma, RUNS);
+    k[`simd${sigma}`] = await call('ours', 'wasm-simd', sigma, RUNS);
+    k[`canvas${sigma}`] = await call('canvasFilter', sigma, RUNS);
+    k[`stack${sigma}`] = await call('stackBlur', r, Math.min(RUNS, 3));
+    console.log(
+      `  σ ${sigma}: ours (${engine}) ${k[`ours${sigma}`].toFixed(1)}, ours (wasm-simd) ${k[`simd${sigma}`].toFixed(1)},` +
+        ` canvas filter ${k[`canvas${sigma}`].toFixed(1)}, StackBlur r=${r} ${k[`stack${sigma}`].toFixed(1)}` +
+        `  → ×${(k[`stack${sigma}`] / k[`ours${sigma}`]).toFixed(1)} vs StackBlur, ×${(k[`canvas${sigma}`] / k[`ours${sigma}`]).toFixed(1)} vs canvas`,
+    );
+  }
+  const js8 = await call('ours', 'js', 8, 1);
+  console.log(`  σ 8: ours (plain JS fallback) ${js8.toFixed(0)}`);
+
+  console.log('\nAccuracy against the exact float Gaussian (320×240 test image), dB:');
+  const acc = await call('accuracy', engine);
+  for (const row of acc) {
+    console.log(
+      `  σ ${row.sigma}: ${row.premultiplied.toFixed(2)} premultiplied (all pixels), ${row.straight.toFixed(2)} straight (alpha ≥ 16)`,
+    );
+  }
+  const psnrMin = Math.min(...acc.map((r) => Math.min(r.premultiplied, r.straight)));
+
+  console.log('\nEnd to end, 12 MP JPEG → blurred JPEG (σ 8), median ms:');
+  const jpegBytes = await call('prepareJpeg', 4000, 3000);
+  const pOurs = await call('pipelineOurs', 8, RUNS);
+  const pCanvas = await call('pipelineCanvas', 8, RUNS);
+  console.log(
+    `  input ${(jpegBytes / 1e6).toFixed(1)} MB; ours ${pOurs.toFixed(0)}, createImageBitmap → canvas filter → convertToBlob ${pCanvas.toFixed(0)}`,
+  );
+
+  console.log('\nPeak renderer memory during one pipeline run, above the baseline:');
+  const pid = await rendererPid(context);
+  const ratios = [];
+  for (const [w, h] of [
+    [4000, 3000],
+    [8660, 5774],
+  ]) {
+    await call('prepareJpeg', w, h);
+    const peak = await peakDuring(page, pid, () => call('pipelineOnce', w, h, 8));
+    const decoded = w * h * 4;
+    ratios.push(peak / decoded);
+    console.log(
+      `  ${((w * h) / 1e6).toFixed(0)} MP: peak +${(peak / 2 ** 20).toFixed(0)} MiB, decoded ${(decoded / 2 ** 20).toFixed(0)} MiB → ×${(peak / decoded).toFixed(2)}`,
+    );
+  }
+
+  const figures = {
+    kernel_vs_stackblur: round(k.stack8 / k.ours8),
+    kernel_vs_canvas_filter: round(k.canvas8 / k.ours8),
+    radius_60_vs_20: round(k.ours24 / k.ours8),
+    pipeline_vs_canvas: round(pOurs / pCanvas),
+    peak_memory_ratio: round(Math.max(...ratios)),
+    psnr_db_min: round(psnrMin),
+  };
+  void browser;
+  console.log(JSON.stringify(figures));
+}
+
+function round(x) {
+  return Math.round(x * 100) / 100;
+}
+
+async function versionOf(page) {
+  const cdp = await page.context().newCDPSession(page);
+  const { product } = await cdp.send('Browser.getVersion');
+  await cdp.detach();
+  return product;
+}
+
+/** The renderer's pid from CDP: the renderer that has used the most CPU is the bench page's. */
+async function rendererPid(context) {
+  const cdp = await context.browser()?.newBrowserCDPSession();
+  if (!cdp) throw new Error('no browser CDP session');
+  const { processInfo } = await cdp.send('SystemInfo.getProcessInfo');
+  await cdp.detach();
+  const renderers = processInfo
+    .filter((p) => p.type === 'renderer')
+    .sort((a, b) => b.cpuTime - a.cpuTime);
+  return renderers[0].id;
+}
+
+async function status(pid) {
+  const text = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kib = (key) => Number(text.match(new RegExp(`${key}:\\s+(\\d+) kB`))[1]) * 1024;
+  return { rss: kib('VmRSS'), hwm: kib('VmHWM') };
+}
+
+/** Peak RSS above the settled baseline; writing 5 to clear_refs resets the kernel's peak. */
+async function peakDuring(page, pid, work) {
+  await page.evaluate(() => globalThis.gc?.());
+  await new Promise((r) => setTimeout(r, 300));
+  const { rss: baseline } = await status(pid);
+  await writeFile(`/proc/${pid}/clear_refs`, '5');
+  await work();
+  const { hwm } = await status(pid);
+  return hwm - baseline;
+}
