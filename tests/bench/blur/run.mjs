@@ -1,7 +1,7 @@
 // `npm run bench:blur`: serves the bench page with vite, drives it in Debian's headless Chromium
 // and prints measured figures, then one JSON line. A benchmark, never a timed test.
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from '@playwright/test';
@@ -49,7 +49,6 @@ async function run(context, base) {
   await page.waitForFunction(() => document.title === 'ready');
   const call = (name, ...args) =>
     page.evaluate(([n, a]) => globalThis.bench[n](...a), [name, args]);
-  const browser = context.browser() ?? undefined;
   const info = await call('info');
   console.log(
     `Chromium: ${info.userAgent.match(/Chrome\/[\d.]+/)?.[0]} (${await versionOf(page)})`,
@@ -58,6 +57,11 @@ async function run(context, base) {
     `engines: ${info.engines.join(', ')}; chosen by measurement: ${info.chosen} (${info.chooseMs.toFixed(0)} ms)`,
   );
   console.log(`crossOriginIsolated: ${info.crossOriginIsolated}; runs per median: ${RUNS}`);
+  console.log(
+    `load average at start (other work on this machine skews every figure): ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
+  );
   const engine = info.engines[0];
 
   console.log('\n12 MP (4000×3000) RGBA kernel, median ms:');
@@ -118,7 +122,6 @@ async function run(context, base) {
     peak_memory_ratio: round(Math.max(...ratios)),
     psnr_db_min: round(psnrMin),
   };
-  void browser;
   console.log(JSON.stringify(figures));
 }
 
