@@ -72,7 +72,7 @@ test('after one blur chain, cleanup, blur and save succeeded once each, live, in
       ['save', 'SUCCEEDED', '1'],
     ]);
   await expect(inspector.locator('html')).toHaveAttribute('data-no-reload', 'yes');
-  await expect(inspector.getByRole('status')).toContainText('SUCCEEDED');
+  await expect(inspector.getByRole('log', { name: 'Latest changes' })).toContainText('SUCCEEDED');
 
   await expect(graph(inspector)).toHaveAccessibleName('Chain graph: 3 works, 2 dependencies');
   await expect(graph(inspector).getByRole('link')).toHaveCount(3);
@@ -223,8 +223,12 @@ test('retry of a failed blur re-runs blur and save', async ({ app }) => {
     .locator('dt', { hasText: /^Output$/ })
     .locator('+ dd')
     .innerText();
-  const response = await page.request.get(JSON.parse(output).fileUrl);
-  expect(response.headers()['content-type']).toContain('image/jpeg');
+  // Saved files are served by the service worker: fetch through the page, not the test's client.
+  const type = await page.evaluate(
+    async (url) => (await fetch(url)).headers.get('content-type'),
+    JSON.parse(output).fileUrl as string,
+  );
+  expect(type).toContain('image/jpeg');
 });
 
 test('filters by state, tag and unique name, prunes and exports everything as JSON', async ({

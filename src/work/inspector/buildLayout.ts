@@ -9,7 +9,10 @@ export interface InspectorView {
   controls: ControlsView;
   prune: HTMLButtonElement;
   exportButton: HTMLButtonElement;
+  /** What an action did. */
   status: HTMLElement;
+  /** State changes as they arrive, kept apart so that they never hide an action's result. */
+  changes: HTMLElement;
   alert: HTMLElement;
   table: TableView;
   graphSection: HTMLElement;
@@ -29,6 +32,7 @@ export function buildLayout(): InspectorView {
   const prune = h('button', { type: 'button' }, 'Prune finished work');
   const exportButton = h('button', { type: 'button' }, 'Export as JSON');
   const status = h('p', { class: 'wi-status', role: 'status' });
+  const changes = h('p', { class: 'wi-changes', role: 'log', 'aria-label': 'Latest changes' });
   const alert = h('p', { class: 'wi-alert', role: 'alert' });
   const table = createTable(`${prefix}-caption`);
   const graphHeading = h('h2', { id: `${prefix}-graph`, tabindex: -1 }, 'Chain graph');
@@ -58,6 +62,7 @@ export function buildLayout(): InspectorView {
     { class: 'work-inspector' },
     h('div', { class: 'wi-top' }, controls.form, toolbar),
     status,
+    changes,
     alert,
     table.region,
     h('div', { class: 'wi-panels' }, graphSection, detailsSection),
@@ -69,6 +74,7 @@ export function buildLayout(): InspectorView {
     prune,
     exportButton,
     status,
+    changes,
     alert,
     table,
     graphSection,

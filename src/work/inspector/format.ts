@@ -43,3 +43,8 @@ export function constraintsText(info: WorkInfo): string {
   ].filter((p): p is string => typeof p === 'string');
   return parts.length ? parts.join(', ') : 'none';
 }
+
+/** "1 work", "3 works": counts are read out by screen readers, so they should read right. */
+export function countText(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}

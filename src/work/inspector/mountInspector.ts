@@ -3,20 +3,19 @@ import { WorkManager } from '../index';
 import { buildLayout, type InspectorView } from './buildLayout';
 import { describeChanges } from './describeChanges';
 import { h, preserveFocus } from './dom';
-import { downloadExport } from './exportWork';
 import { filterWork, workFacets } from './filterWork';
+import { countText } from './format';
 import { chainOf } from './layoutGraph';
-import { planRetry } from './planRetry';
 import { readFilter, readSort, updateFacets } from './renderControls';
 import { renderDetails } from './renderDetails';
 import { renderGraph } from './renderGraph';
 import { renderTable } from './renderTable';
+import { ALL_WORK, runAction } from './runAction';
 import { shortId } from './resolveInput';
-import { retryWork } from './retryWork';
-import { workHref, workIdFromHash } from './workHref';
+import { workIdFromHash } from './workHref';
 import './inspector.css';
 
-interface Inspector {
+export interface Inspector {
   name: string;
   manager: WorkManager;
   view: InspectorView;
@@ -25,9 +24,6 @@ interface Inspector {
   selectedId: string | null;
   loaded: boolean;
 }
-
-/** An empty query matches every work: the inspector observes all of them. */
-const ALL_WORK = {};
 
 /**
  * Mounts the work inspector (Android Studio's Background Task Inspector) into `root`, for the
@@ -68,7 +64,7 @@ function onWork(self: Inspector, infos: WorkInfo[]): void {
   self.byId = new Map(infos.map((i) => [i.id, i]));
   self.loaded = true;
   render(self);
-  if (said) self.view.status.textContent = said;
+  if (said) self.view.changes.textContent = `Latest changes: ${said}`;
 }
 
 function render(self: Inspector): void {
@@ -103,9 +99,8 @@ function renderChain(self: Inspector): void {
     0,
   );
   const which = focus.id === self.selectedId ? 'the chosen work' : 'the newest work';
-  const caption = `The chain of ${which}, ${focus.workerName} ${shortId(focus.id)}: ${chain.length} ${
-    chain.length === 1 ? 'work' : 'works'
-  }, ${edges} ${edges === 1 ? 'dependency' : 'dependencies'}. Each box is a link to that work.`;
+  const counts = `${countText(chain.length, 'work', 'works')}, ${countText(edges, 'dependency', 'dependencies')}`;
+  const caption = `The chain of ${which}, ${focus.workerName} ${shortId(focus.id)}: ${counts}. Each box is a link to that work.`;
   const svg = renderGraph(chain, self.selectedId, `${view.prefix}-arrow`);
   view.graphBody.replaceChildren(
     h(
@@ -164,47 +159,4 @@ async function onAction(self: Inspector, event: MouseEvent): Promise<void> {
   } catch (error) {
     self.view.alert.textContent = `That did not work: ${(error as Error).message}`;
   }
-}
-
-async function runAction(self: Inspector, button: HTMLButtonElement): Promise<string | null> {
-  const { manager, view } = self;
-  if (button === view.prune) return prune(self);
-  if (button === view.exportButton) {
-    return `Exported ${self.infos.length} works as ${downloadExport(self.name, self.infos)}.`;
-  }
-  const arg = button.dataset.arg ?? '';
-  switch (button.dataset.action) {
-    case 'cancel-work':
-      await manager.cancelWorkById(arg);
-      return `Cancelled work ${shortId(arg)} and the work that depends on it.`;
-    case 'cancel-unique':
-      await manager.cancelUniqueWork(arg);
-      return `Cancelled unique work “${arg}”.`;
-    case 'cancel-tag':
-      await manager.cancelAllWorkByTag(arg);
-      return `Cancelled work tagged “${arg}”.`;
-    case 'retry':
-      return retry(self, arg);
-    default:
-      return null;
-  }
-}
-
-async function prune(self: Inspector): Promise<string> {
-  const before = (await self.manager.getWorkInfos(ALL_WORK)).length;
-  await self.manager.pruneWork();
-  const removed = before - (await self.manager.getWorkInfos(ALL_WORK)).length;
-  return `Pruned ${removed} finished ${removed === 1 ? 'work' : 'works'}.`;
-}
-
-async function retry(self: Inspector, id: string): Promise<string> {
-  const plan = planRetry(id, self.infos);
-  const created = await retryWork(self.manager, plan);
-  const rootId = created.get(id)!;
-  const behind = created.size - 1;
-  location.hash = workHref(rootId);
-  const worker = self.byId.get(id)?.workerName ?? 'work';
-  return `Retried ${worker} ${shortId(id)} as ${shortId(rootId)}, with ${behind} ${
-    behind === 1 ? 'dependent' : 'dependents'
-  } behind it.`;
 }

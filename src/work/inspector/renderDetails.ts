@@ -60,7 +60,7 @@ function failedBecause(info: WorkInfo, byId: Lookup): HTMLElement | null {
     'p',
     {},
     'This work never ran: it failed because ',
-    workLink(cause.id, byId),
+    workLink(cause.id, byId, 'cause'),
     ' failed. Retry that work to run this one again.',
   );
 }
@@ -125,12 +125,12 @@ function workList(ids: readonly string[], byId: Lookup): Child {
   return h('ul', { class: 'wi-links' }, ...ids.map((id) => h('li', {}, workLink(id, byId))));
 }
 
-function workLink(id: string, byId: Lookup): Node {
+function workLink(id: string, byId: Lookup, key = 'link'): Node {
   const info = byId.get(id);
   if (!info) return document.createTextNode(`${shortId(id)} (no longer stored)`);
   return h(
     'a',
-    { href: workHref(id), 'data-focus-key': `link:${id}` },
+    { href: workHref(id), 'data-focus-key': `${key}:${id}` },
     `${info.workerName} ${shortId(id)} (${info.state})`,
   );
 }

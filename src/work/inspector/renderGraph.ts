@@ -1,5 +1,6 @@
 import type { WorkInfo, WorkState } from '../types';
 import { svg } from './dom';
+import { countText } from './format';
 import { layoutGraph, type ChainGraph, type GraphNode } from './layoutGraph';
 import { shortId } from './resolveInput';
 import { workHref } from './workHref';
@@ -36,7 +37,7 @@ export function renderGraph(
     width,
     height,
     role: 'group',
-    'aria-label': `Chain graph: ${graph.nodes.length} works, ${graph.edges.length} dependencies`,
+    'aria-label': `Chain graph: ${countText(graph.nodes.length, 'work', 'works')}, ${countText(graph.edges.length, 'dependency', 'dependencies')}`,
   });
   root.append(arrowMarker(markerId));
   for (const e of graph.edges) root.append(edge(place(e.from), place(e.to), markerId, e));
