@@ -7,6 +7,7 @@ import {
   type Data,
 } from '../../work';
 import {
+  listFiles,
   listNames,
   readFile,
   removeFile,
@@ -41,7 +42,7 @@ export function createAppWorkers(env: AppWorkerEnv): AnyWorkerDefinition[] {
 function cleanupWorker(env: AppWorkerEnv): AnyWorkerDefinition {
   return defineWorker<Data>(CLEANUP, async (ctx) => {
     await stepStart(env, CLEANUP, ctx.input, ctx.signal);
-    const removed = await removeUnreferencedTemporaries(ctx.id);
+    const removed = (await removeUnreferencedTemporaries(ctx.id)) + (await removeUnusedInputs());
     await ctx.setProgress({ percent: 100 });
     return success({ removed });
   });
@@ -49,12 +50,12 @@ function cleanupWorker(env: AppWorkerEnv): AnyWorkerDefinition {
 
 function blurWorker(env: AppWorkerEnv): AnyWorkerDefinition {
   return defineWorker<Data>(BLUR, async (ctx) => {
-    const { file: name, level } = ctx.input;
-    if (typeof name !== 'string' || !isBlurLevel(level))
+    const { level } = ctx.input;
+    if (!isBlurLevel(level))
       return failure({ error: 'The blur work was given no image or an unknown blur level.' });
     await stepStart(env, BLUR, ctx.input, ctx.signal);
-    const file = await readFile('inputs', name);
-    if (!file) return failure({ error: `The chosen image “${name}” is no longer stored.` });
+    const file = await readSource(ctx.input);
+    if (typeof file === 'string') return failure({ error: file });
     const image = await env.blur(
       file,
       level,
@@ -93,6 +94,26 @@ function saveWorker(env: AppWorkerEnv): AnyWorkerDefinition {
   });
 }
 
+/** The blur's image: a stored copy of a chosen file, or an image that ships with the app. */
+async function readSource(input: Data): Promise<Blob | string> {
+  if (typeof input.file === 'string') {
+    const file = await readFile('inputs', input.file);
+    return file ?? `The chosen image “${input.file}” is no longer stored.`;
+  }
+  if (typeof input.url === 'string' && input.url.startsWith('/') && !input.url.startsWith('//')) {
+    return (await readBundled(input.url)) ?? `The image ${input.url} could not be loaded.`;
+  }
+  return 'The blur work was given no image.';
+}
+
+/** From the precache first (the service worker's own fetches bypass it), then the network. */
+async function readBundled(path: string): Promise<Blob | null> {
+  const cached = await caches.match(path, { ignoreSearch: true });
+  if (cached) return cached.blob();
+  const response = await fetch(path).catch(() => null);
+  return response?.ok ? response.blob() : null;
+}
+
 async function stepStart(
   env: AppWorkerEnv,
   step: string,
@@ -114,6 +135,25 @@ async function removeUnreferencedTemporaries(selfId: string): Promise<number> {
     const id = name.replace(PARTIAL_PREFIX, '').replace(/\.rgba$/, '');
     if (id !== selfId && (await isStillNeeded(manager, id))) continue;
     if (await removeFile('tmp', name)) removed++;
+  }
+  return removed;
+}
+
+/** A chosen image is kept while a blur that has not finished refers to it. */
+const INPUT_GRACE_MS = 10 * 60_000;
+
+/**
+ * Deletes copies of chosen images that no unfinished blur refers to. Recent copies are kept:
+ * the page stores a copy a moment before it enqueues the blur that refers to it.
+ */
+async function removeUnusedInputs(): Promise<number> {
+  const manager = await openManager();
+  const unfinished = await manager.getWorkInfos({ states: ['ENQUEUED', 'RUNNING', 'BLOCKED'] });
+  const inUse = new Set(unfinished.map((w) => w.input.file).filter((f) => typeof f === 'string'));
+  let removed = 0;
+  for (const file of await listFiles('inputs')) {
+    if (inUse.has(file.name) || Date.now() - file.lastModified < INPUT_GRACE_MS) continue;
+    if (await removeFile('inputs', file.name)) removed++;
   }
   return removed;
 }

@@ -10,6 +10,13 @@ import {
   type BlurLevel,
 } from './names';
 
+/** An image that ships with the app (the sample), read from the precache by the blur. */
+export interface BundledImage {
+  url: string;
+}
+
+export type BlurSource = Blob | BundledImage;
+
 export interface BlurChainOptions {
   level: BlurLevel;
   slowMotion?: boolean;
@@ -22,7 +29,7 @@ export interface BlurChainOptions {
  */
 export async function enqueueBlurChain(
   manager: WorkManager,
-  images: readonly Blob[],
+  images: readonly BlurSource[],
   { level, slowMotion = false }: BlurChainOptions,
 ): Promise<void> {
   if (images.length === 0) throw new Error('No image to blur.');
@@ -33,7 +40,7 @@ export async function enqueueBlurChain(
   const chain = manager.beginUniqueWork(UNIQUE_CHAIN, 'replace', cleanup);
   const branches = stored.map((file, i) => {
     const blur = oneTimeWork(BLUR, {
-      input: { file, level, slowMotion },
+      input: { ...file, level, slowMotion },
       constraints: { batteryNotLow: true },
     });
     const id = saveIds[i];
@@ -62,9 +69,10 @@ function distinctSaveIds(count: number): string[] {
 }
 
 /** Copies a chosen image into OPFS: work data holds its name, never its pixels. */
-async function storeInput(image: Blob): Promise<string> {
+async function storeInput(image: BlurSource): Promise<{ file: string } | { url: string }> {
+  if (!(image instanceof Blob)) return { url: image.url };
   const original = image instanceof File ? image.name : 'image';
   const name = `${crypto.randomUUID()}-${sanitizeFileName(original)}`;
   await writeFileAtomic('inputs', name, image);
-  return name;
+  return { file: name };
 }

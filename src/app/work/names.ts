@@ -16,6 +16,9 @@ export const STEP_TEXT: Record<string, string> = {
 
 export const SLOW_MOTION_MS = 3000;
 
+/** The sample photo that ships with the app: the default image. */
+export const SAMPLE_URL = '/sample.jpg';
+
 export type BlurLevel = 1 | 2 | 3;
 
 export function isBlurLevel(value: unknown): value is BlurLevel {
