@@ -1,5 +1,6 @@
 /// <reference lib="webworker" />
 import { startExecutor } from '../work';
+import { createBlurPool } from '../blur/createBlurPool';
 import type { NotifyRequest } from './messages';
 import { createAppWorkers } from './work/appWorkers';
 import { createBlurEnv } from './work/blurEnv';
@@ -10,4 +11,10 @@ declare const self: DedicatedWorkerGlobalScope;
 // A dedicated worker has no navigator.serviceWorker: the page shows notifications for it.
 const notify = (request: NotifyRequest): void => self.postMessage(request);
 
-void startExecutor({ name: WORK_NAME, workers: createAppWorkers({ notify, ...createBlurEnv() }) });
+// Heavy pixels go to a pool of blur workers; cancelling a blur terminates the worker doing it.
+const pool = createBlurPool();
+const blurEnv = createBlurEnv((signal, pixels, width, height, sigma, onProgress) =>
+  pool.gaussianBlur(signal, pixels, width, height, sigma, { onProgress }),
+);
+
+void startExecutor({ name: WORK_NAME, workers: createAppWorkers({ notify, ...blurEnv }) });

@@ -1,59 +1,42 @@
+import { decodeImage, encodeImage, gaussianBlur, sigmaForLevel } from '../../blur';
 import type { AppWorkerEnv } from './appWorkers';
 import type { RawImage } from './rawImage';
 
-/** Sigma for a level, proportional to the image's short side (same look at any size). */
-function sigmaFor(level: 1 | 2 | 3, width: number, height: number): number {
-  return (Math.min(width, height) / 1000) * [0, 4, 10, 20][level];
-}
+/** Blurs decoded pixels: in a pool worker from the page's executor, inline in the service worker. */
+export type PixelBlur = (
+  signal: AbortSignal,
+  pixels: Uint8ClampedArray<ArrayBuffer>,
+  width: number,
+  height: number,
+  sigma: number,
+  onProgress: (fraction: number) => void,
+) => Promise<Uint8ClampedArray<ArrayBuffer>>;
+
+/** The inline blur, for contexts that cannot start workers: it yields in bands. */
+export const inlineBlur: PixelBlur = async (signal, pixels, width, height, sigma, onProgress) => {
+  await gaussianBlur(pixels, width, height, sigma, { signal, onProgress });
+  return pixels; // blurred in place
+};
 
 /**
- * Decodes, blurs and reads back pixels with OffscreenCanvas. Canvas `filter: blur()` fades
- * edges (pixels outside count as transparent), so the image is drawn over a border of its own
- * stretched edges first, which clamps them.
+ * Decode (header first, orientation applied) → Gaussian blur at the level's sigma → raw pixels
+ * for the temporary file; save encodes them as JPEG at quality 0.85, as the codelab does.
  */
-async function blurWithCanvas(
-  file: Blob,
-  level: 1 | 2 | 3,
-  signal: AbortSignal,
-  onProgress: (p: number) => void,
-): Promise<RawImage> {
-  const bitmap = await createImageBitmap(file, { imageOrientation: 'from-image' });
-  signal.throwIfAborted();
-  const { width, height } = bitmap;
-  const sigma = sigmaFor(level, width, height);
-  const pad = Math.ceil(sigma * 3);
-  const padded = new OffscreenCanvas(width + 2 * pad, height + 2 * pad);
-  const pctx = padded.getContext('2d');
-  if (!pctx) throw new Error('2D canvas is not available.');
-  pctx.drawImage(bitmap, 0, 0, width, 1, 0, 0, width + 2 * pad, pad);
-  pctx.drawImage(bitmap, 0, height - 1, width, 1, 0, height + pad, width + 2 * pad, pad);
-  pctx.drawImage(bitmap, 0, 0, 1, height, 0, pad, pad, height);
-  pctx.drawImage(bitmap, width - 1, 0, 1, height, width + pad, pad, pad, height);
-  pctx.drawImage(bitmap, pad, pad);
-  bitmap.close();
-  onProgress(0.3);
-  const out = new OffscreenCanvas(width, height);
-  const ctx = out.getContext('2d', { willReadFrequently: true });
-  if (!ctx) throw new Error('2D canvas is not available.');
-  ctx.filter = `blur(${sigma}px)`;
-  ctx.drawImage(padded, -pad, -pad);
-  onProgress(0.9);
-  return { width, height, pixels: ctx.getImageData(0, 0, width, height).data };
-}
-
-async function encodeJpeg(image: RawImage, signal: AbortSignal): Promise<Blob> {
-  const canvas = new OffscreenCanvas(image.width, image.height);
-  const ctx = canvas.getContext('2d');
-  if (!ctx) throw new Error('2D canvas is not available.');
-  ctx.putImageData(
-    new ImageData(image.pixels as Uint8ClampedArray<ArrayBuffer>, image.width, image.height),
-    0,
-    0,
-  );
-  signal.throwIfAborted();
-  return canvas.convertToBlob({ type: 'image/jpeg', quality: 0.85 });
-}
-
-export function createBlurEnv(): Pick<AppWorkerEnv, 'blur' | 'encodeJpeg'> {
-  return { blur: blurWithCanvas, encodeJpeg };
+export function createBlurEnv(blurPixels: PixelBlur): Pick<AppWorkerEnv, 'blur' | 'encodeJpeg'> {
+  return {
+    async blur(file, level, signal, onProgress): Promise<RawImage> {
+      const image = await decodeImage(file, { signal });
+      onProgress(0.1);
+      const sigma = sigmaForLevel(level, image.width, image.height);
+      const pixels = await blurPixels(signal, image.pixels, image.width, image.height, sigma, (p) =>
+        onProgress(0.1 + 0.9 * p),
+      );
+      return { width: image.width, height: image.height, pixels };
+    },
+    async encodeJpeg(image, signal): Promise<Blob> {
+      signal.throwIfAborted();
+      const pixels = image.pixels as Uint8ClampedArray<ArrayBuffer>;
+      return encodeImage(pixels, image.width, image.height, { type: 'image/jpeg', quality: 0.85 });
+    },
+  };
 }
