@@ -5,7 +5,7 @@ import { layoutGraph, type ChainGraph, type GraphNode } from './layoutGraph';
 import { shortId } from './resolveInput';
 import { workHref } from './workHref';
 
-const W = 176;
+const W = 204;
 const H = 54;
 const GAP_X = 20;
 const GAP_Y = 44;
