@@ -79,8 +79,11 @@ export class Scheduler {
   private pumping = false;
   private again = false;
   private timer: unknown = null;
+  /** Scans, claims, commits and recoveries in flight (a worker's own run is not counted). */
   private busy = 0;
-  private idleWaiters: (() => void)[] = [];
+  /** Workers whose run() has not settled yet. */
+  private working = 0;
+  private waiters: { idle: boolean; resolve: () => void }[] = [];
   private unsubscribe: (() => void)[] = [];
   private ran = 0;
   private killed: Promise<void>;
@@ -157,16 +160,37 @@ export class Scheduler {
 
   /** Resolves when nothing is being claimed, run, recovered or scanned. */
   whenIdle(): Promise<void> {
-    if (this.busy === 0) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
+    return this.when(true);
   }
 
-  get isBusy(): boolean {
-    return this.busy > 0;
+  /** Resolves when only workers' own runs are in flight: the library has nothing to do. */
+  whenSettled(): Promise<void> {
+    return this.when(false);
+  }
+
+  /** True while the library (or, with `idle`, also a worker) has something in flight. */
+  isBusy(idle = true): boolean {
+    return this.busy > 0 || this.o.store.pending > 0 || (idle && this.working > 0);
+  }
+
+  private when(idle: boolean): Promise<void> {
+    if (!this.isBusy(idle)) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push({ idle, resolve }));
+  }
+
+  private notify(): void {
+    if (this.busy > 0) return;
+    this.waiters = this.waiters.filter((w) => {
+      if (w.idle && this.working > 0) return true;
+      w.resolve();
+      return false;
+    });
   }
 
   /** Stops a running work as the system would: re-enqueued with `reason`. */
   async stopWork(id: string, reason: StopReason): Promise<void> {
+    // Observers may see RUNNING before the claim's caller has started the worker.
+    if (this.runs.get(id) === 'claiming') await this.whenSettled();
     const run = this.runs.get(id);
     if (!run || run === 'claiming') throw new WorkError('not-found', `${id} is not running here`);
     await this.stopRun(run, reason);
@@ -182,12 +206,25 @@ export class Scheduler {
     this.requestPump();
   }
 
+  /** Runs `p` counted as busy; its failure is reported, unless this scheduler is dead. */
+  private background(p: Promise<unknown>, then?: () => void): void {
+    void this.track(p)
+      .then(
+        () => undefined,
+        (error: unknown) => {
+          if (!this.dead) console.error('work: the scheduler failed', error);
+        },
+      )
+      .finally(then);
+  }
+
   private async track<T>(p: Promise<T>): Promise<T> {
     this.busy++;
     try {
       return await p;
     } finally {
-      if (--this.busy === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
+      this.busy--;
+      this.notify();
     }
   }
 
@@ -218,7 +255,7 @@ export class Scheduler {
     for (const run of this.runs.values()) {
       if (run === 'claiming' || this.constraintsMet.has(run.token.id)) continue;
       const reason = unmetConstraint(run.record.constraints, state);
-      if (reason) void this.track(this.stopRun(run, reason));
+      if (reason) this.background(this.stopRun(run, reason));
     }
     this.requestPump();
   }
@@ -228,7 +265,7 @@ export class Scheduler {
     this.again = true;
     if (this.pumping) return;
     this.pumping = true;
-    void this.track(this.pumpLoop());
+    this.background(this.pumpLoop());
   }
 
   /** `pumping` drops in the same turn as the last check of `again`, so no wake-up is lost. */
@@ -244,34 +281,31 @@ export class Scheduler {
   }
 
   private async pumpOnce(): Promise<void> {
-    const candidates = await this.candidates();
-    if (!this.accepting) return;
     const now = this.o.clock.now();
-    const state = this.o.constraints.current();
-    let wake = now + (this.o.rescanMs ?? MINUTE / 2);
-    for (const r of candidates) {
-      if (this.runs.has(r.id)) continue;
-      const dueAt = this.delayMet.has(r.id) ? -Infinity : r.nextRunAt;
-      if (dueAt > now) {
-        wake = Math.min(wake, dueAt);
-        continue;
-      }
-      if (!this.constraintsMet.has(r.id) && unmetConstraint(r.constraints, state)) continue;
-      if (this.runs.size >= this.maxConcurrency) break;
-      this.launch(r.id);
-    }
-    this.arm(wake, now);
+    for (const r of await this.delayMetWork()) this.consider(r);
+    const nextDueAt = await this.o.store.scanDue(now, (r) => this.consider(r));
+    if (!this.accepting) return;
+    this.arm(Math.min(nextDueAt, now + (this.o.rescanMs ?? MINUTE / 2)));
   }
 
-  private async candidates(): Promise<WorkRecord[]> {
-    const list = await this.o.store.enqueued();
-    const listed = new Set(list.map((r) => r.id));
+  /** Launches `r` if it may run now; false when no more work can start. */
+  private consider(r: WorkRecord): boolean {
+    if (!this.accepting || this.runs.size >= this.maxConcurrency) return false;
+    if (this.runs.has(r.id)) return true;
+    const state = this.o.constraints.current();
+    if (!this.constraintsMet.has(r.id) && unmetConstraint(r.constraints, state)) return true;
+    this.launch(r.id);
+    return true;
+  }
+
+  /** Work the test driver said is due whatever its schedule (setInitialDelayMet and the like). */
+  private async delayMetWork(): Promise<WorkRecord[]> {
+    const out: WorkRecord[] = [];
     for (const id of this.delayMet) {
-      if (listed.has(id)) continue;
       const r = await this.o.store.get(id);
-      if (r?.state === 'ENQUEUED') list.push(r);
+      if (r?.state === 'ENQUEUED') out.push(r);
     }
-    return list;
+    return out;
   }
 
   private get maxConcurrency(): number {
@@ -280,13 +314,14 @@ export class Scheduler {
     return this.o.maxConcurrency ?? Math.max(2, cores ?? 4);
   }
 
-  private arm(at: number, now: number): void {
+  /** Wakes at clock time `at` (counted from the clock's now: the scan may have taken a while). */
+  private arm(at: number): void {
     this.clearTimer();
     this.timer = this.o.clock.setTimeout(() => {
       this.timer = null;
-      void this.track(this.recover());
+      this.background(this.recover());
       this.requestPump();
-    }, at - now);
+    }, at - this.o.clock.now());
   }
 
   private clearTimer(): void {
@@ -306,7 +341,7 @@ export class Scheduler {
       );
       if (record && !this.dead) await Promise.race([this.execute(record), this.killed]);
     });
-    void this.track(locked.catch(() => undefined)).finally(() => {
+    this.background(locked, () => {
       this.runs.delete(id);
       this.requestPump();
     });
@@ -323,12 +358,15 @@ export class Scheduler {
       stopped: false,
     };
     this.runs.set(record.id, run);
+    // A constraint may have been lost between the scan and the claim.
+    const unmet = unmetConstraint(record.constraints, this.o.constraints.current());
+    if (unmet && !this.constraintsMet.has(record.id)) this.background(this.stopRun(run, unmet));
     const timeout = this.o.clock.setTimeout(
-      () => void this.track(this.stopRun(run, 'timeout')),
+      () => this.background(this.stopRun(run, 'timeout')),
       this.o.runTimeoutMs ?? 10 * MINUTE,
     );
     try {
-      const outcome = await this.invoke(run);
+      const outcome = await this.working_(this.invoke(run));
       if (run.stopped || this.dead) return;
       await run.progress.flush();
       if (this.dead) return;
@@ -336,6 +374,19 @@ export class Scheduler {
       this.ran++;
     } finally {
       this.o.clock.clearTimeout(timeout);
+    }
+  }
+
+  /** While a worker runs, the scheduler itself is not busy (a test driver may move time). */
+  private async working_<T>(p: Promise<T>): Promise<T> {
+    this.working++;
+    this.busy--;
+    this.notify();
+    try {
+      return await p;
+    } finally {
+      this.busy++;
+      this.working--;
     }
   }
 

@@ -40,13 +40,22 @@ export class ManualClock implements Clock {
 
   /** Moves time forward by `ms`, firing each due timer at its own time. */
   advance(ms: number): void {
-    const end = this.time + ms;
+    this.advanceTo(this.time + ms);
+  }
+
+  /** Moves time to `end` (never back), firing each timer due by then at its own time. */
+  advanceTo(end: number): void {
     for (let next = this.nextDue(end); next; next = this.nextDue(end)) {
       this.timers.delete(next.seq);
       this.time = Math.max(this.time, next.at);
       next.fn();
     }
-    this.time = end;
+    this.time = Math.max(this.time, end);
+  }
+
+  /** When the next timer is due, if any. */
+  nextTimerAt(): number | undefined {
+    return this.nextDue(Infinity)?.at;
   }
 
   private nextDue(end: number): Timer | undefined {

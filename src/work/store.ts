@@ -87,6 +87,8 @@ export function byOrder(a: WorkRecord, b: WorkRecord): number {
  */
 export class WorkStore {
   private closed = false;
+  /** Operations in flight: a test driver waits for them before it calls the system idle. */
+  pending = 0;
 
   constructor(
     readonly db: WorkDb,
@@ -95,6 +97,19 @@ export class WorkStore {
   ) {}
 
   async mutate<T>(strict: boolean, body: (w: Writer) => Promise<T>): Promise<T> {
+    return this.counted(this.mutateNow(strict, body));
+  }
+
+  private async counted<T>(p: Promise<T>): Promise<T> {
+    this.pending++;
+    try {
+      return await p;
+    } finally {
+      this.pending--;
+    }
+  }
+
+  private async mutateNow<T>(strict: boolean, body: (w: Writer) => Promise<T>): Promise<T> {
     if (this.closed) throw new WorkError('closed');
     const durability: IDBTransactionDurability = strict ? 'strict' : 'default';
     const tx = this.db.transaction(['work', 'meta'], 'readwrite', { durability });
@@ -131,11 +146,25 @@ export class WorkStore {
     return isWorkRecord(value) ? value : undefined;
   }
 
-  /** ENQUEUED work, soonest first. */
-  async enqueued(limit = 500): Promise<WorkRecord[]> {
-    const range = IDBKeyRange.bound(['ENQUEUED', -Infinity], ['ENQUEUED', Infinity]);
-    const values: unknown[] = await this.db.getAllFromIndex('work', 'due', range, limit);
-    return values.filter(isWorkRecord);
+  /**
+   * Visits ENQUEUED work due by `now`, soonest first, until `visit` returns false; resolves with
+   * the time the next work after `now` is due (Infinity when none). One readonly transaction.
+   */
+  async scanDue(now: number, visit: (r: WorkRecord) => boolean): Promise<number> {
+    const tx = this.db.transaction('work', 'readonly');
+    const index = tx.store.index('due');
+    let cursor = await index.openCursor(
+      IDBKeyRange.bound(['ENQUEUED', -Infinity], ['ENQUEUED', now]),
+    );
+    while (cursor) {
+      const value: unknown = cursor.value;
+      if (isWorkRecord(value) && !visit(value)) break;
+      cursor = await cursor.continue();
+    }
+    const later = IDBKeyRange.bound(['ENQUEUED', now], ['ENQUEUED', Infinity], true);
+    const next = await index.openKeyCursor(later);
+    await tx.done;
+    return next ? next.key[1] : Infinity;
   }
 
   async running(): Promise<WorkRecord[]> {

@@ -59,20 +59,40 @@ export class TestDriver {
 
   /**
    * Runs until nothing is due, claimed or running. A worker that waits on something only the
-   * test can release keeps this from returning: release it first.
+   * test can release keeps this from returning: release it first, or use `settle`.
    */
   async runUntilIdle(): Promise<void> {
+    await this.wait(true);
+  }
+
+  /** Waits until the library has nothing in flight; workers may still be running. */
+  async settle(): Promise<void> {
+    await this.wait(false);
+  }
+
+  private async wait(idle: boolean): Promise<void> {
     for (let settled = 0; settled < 2;) {
-      await this.scheduler.whenIdle();
+      await (idle ? this.scheduler.whenIdle() : this.scheduler.whenSettled());
       await macrotask();
-      settled = this.scheduler.isBusy ? 0 : settled + 1;
+      settled = this.scheduler.isBusy(idle) ? 0 : settled + 1;
     }
   }
 
-  /** Moves the injected clock, firing timers (due work, backoff, timeouts) in time order. */
+  /**
+   * Moves the injected clock timer by timer (due work, backoff, timeouts), letting the library
+   * settle after each as if the time had really passed; then runs until idle, unless a worker
+   * is still running (a worker that waits for its signal, say).
+   */
   async advanceTime(ms: number): Promise<void> {
-    this.clock.advance(ms);
-    await this.runUntilIdle();
+    await this.settle();
+    const end = this.clock.now() + ms;
+    for (let at = this.clock.nextTimerAt(); at !== undefined && at <= end;) {
+      this.clock.advanceTo(at);
+      await this.settle();
+      at = this.clock.nextTimerAt();
+    }
+    this.clock.advanceTo(end);
+    await this.settle();
   }
 
   async setConstraints(state: {

@@ -8,15 +8,17 @@ const DAY = 24 * 60 * MINUTE;
 
 function holdWorker(name = 'hold') {
   const release = gate<'done'>();
+  const started = gate();
   const signals: AbortSignal[] = [];
   let runs = 0;
   const worker = defineWorker(name, async ({ signal }) => {
     runs++;
     signals.push(signal);
+    started.open();
     await release.promise;
     return success({ late: true });
   });
-  return { worker, release, signals, runs: () => runs };
+  return { worker, release, started: started.promise, signals, runs: () => runs };
 }
 
 describe('cancel', () => {
@@ -156,7 +158,7 @@ describe('stops, timeouts and crashes', () => {
     const req = oneTimeWork('hold');
     const next = oneTimeWork('hold');
     await manager.beginWith(req).then(next).enqueue();
-    await waitForState(manager, req.id, 'RUNNING');
+    await h.started;
     const crashed = driver.crash();
     const back = await waitFor2(manager, req.id);
     expect(back.map((i) => i.state)).toContain('ENQUEUED');
