@@ -153,6 +153,14 @@ test('cancel by unique name and by tag act on the whole chain', async ({ app }) 
     .toEqual(['save', 'CANCELLED']);
 
   await page.getByRole('button', { name: 'Start' }).click();
+  // The first chain may still be running: wait until "replace" has swapped it for the new one.
+  await expect
+    .poll(async () => sorted(await rows(inspector)))
+    .toEqual([
+      ['blur', 'BLOCKED', '0'],
+      ['cleanup', 'RUNNING', '1'],
+      ['save', 'BLOCKED', '0'],
+    ]);
   await rowLink(inspector, 'cleanup', 'RUNNING').click();
   await inspector
     .getByRole('button', { name: 'Cancel unique work “image_manipulation_work”' })
