@@ -3,8 +3,9 @@ import { startExecutor } from '../work';
 import { createBlurPool } from '../blur/createBlurPool';
 import type { NotifyRequest } from './messages';
 import { createAppWorkers } from './work/appWorkers';
-import { createBlurEnv } from './work/blurEnv';
+import { createBlurEnv, type PixelBlur } from './work/blurEnv';
 import { WORK_NAME } from './work/names';
+import { createTestWorkers, probeWorkerTerminations } from './work/testWorkers';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -13,8 +14,15 @@ const notify = (request: NotifyRequest): void => self.postMessage(request);
 
 // Heavy pixels go to a pool of blur workers; cancelling a blur terminates the worker doing it.
 const pool = createBlurPool();
-const blurEnv = createBlurEnv((signal, pixels, width, height, sigma, onProgress) =>
-  pool.gaussianBlur(signal, pixels, width, height, sigma, { onProgress }),
-);
+const blurPixels: PixelBlur = (signal, pixels, width, height, sigma, onProgress) =>
+  pool.gaussianBlur(signal, pixels, width, height, sigma, { onProgress });
 
-void startExecutor({ name: WORK_NAME, workers: createAppWorkers({ notify, ...blurEnv }) });
+const workers = createAppWorkers({ notify, ...createBlurEnv(blurPixels) });
+// The e2e build's counting and gated workers; the production bundle never contains them.
+if (__E2E__) {
+  probeWorkerTerminations('worker');
+  workers.push(...createTestWorkers({ context: 'worker', blurPixels }));
+}
+
+// `page: self`: the page tells this executor to give up the lead when frozen or hidden.
+void startExecutor({ name: WORK_NAME, workers, page: self });

@@ -1,5 +1,6 @@
 import type { View } from './view';
 import { listFiles, removeFile, savedFileUrl, type StoredFile } from './work/fileStore';
+import { formatBytes } from './work/storageSpace';
 
 /** Renders "Saved images": one list item per saved file, with view, download, share, delete. */
 export async function renderSavedImages(view: View): Promise<void> {
@@ -86,16 +87,4 @@ async function renderStorage(view: View): Promise<void> {
   if (!navigator.storage?.estimate) return;
   const { usage = 0, quota = 0 } = await navigator.storage.estimate();
   view.storage.textContent = `Storage used: ${formatBytes(usage)} of ${formatBytes(quota)} available to this app.`;
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
 }

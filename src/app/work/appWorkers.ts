@@ -18,6 +18,7 @@ import {
 import { BLUR, CLEANUP, SAVE, SLOW_MOTION_MS, STEP_TEXT, WORK_NAME, isBlurLevel } from './names';
 import type { NotifyRequest } from '../messages';
 import { readRawImage, writeRawImage, type RawImage } from './rawImage';
+import { writeOrExplain } from './storageSpace';
 
 /** What the worker definitions need from the context that runs them. */
 export interface AppWorkerEnv {
@@ -64,7 +65,10 @@ function blurWorker(env: AppWorkerEnv): AnyWorkerDefinition {
     );
     ctx.signal.throwIfAborted();
     const tmp = `${ctx.id}.rgba`;
-    await writeRawImage('tmp', tmp, image);
+    const full = await writeOrExplain('keep the blurred image', image.pixels.byteLength, () =>
+      writeRawImage('tmp', tmp, image),
+    );
+    if (full) return failure({ error: full });
     await ctx.setProgress({ percent: 100 });
     return success({ tmp, width: image.width, height: image.height });
   });
@@ -81,7 +85,10 @@ function saveWorker(env: AppWorkerEnv): AnyWorkerDefinition {
     await ctx.setProgress({ percent: 30 });
     const jpeg = await env.encodeJpeg(image, ctx.signal);
     ctx.signal.throwIfAborted();
-    await writeFileAtomic('saved', savedName, jpeg);
+    const full = await writeOrExplain('save the image', jpeg.size, () =>
+      writeFileAtomic('saved', savedName, jpeg),
+    );
+    if (full) return failure({ error: full });
     if (ctx.signal.aborted) {
       // Cancelled while the file was being written: a cancelled save leaves no file behind.
       await removeFile('saved', savedName);
