@@ -7,6 +7,13 @@ import {
 } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
 import { isAppMessage } from '../src/app/messages';
+import { installServiceWorkerExecutor } from '../src/work/installServiceWorkerExecutor.sw';
+import { WorkManager, type WorkQuery } from '../src/work';
+import { createAppWorkers } from '../src/app/work/appWorkers';
+import { createBlurEnv, inlineBlur } from '../src/app/work/blurEnv';
+import { WORK_NAME } from '../src/app/work/names';
+import { testProbe } from '../src/app/work/testProbe';
+import { createTestWorkers } from '../src/app/work/testWorkers';
 import { SAVED_URL_PREFIX } from '../src/app/work/fileStore';
 import { handleNotificationClick, showStepNotification } from './notifications';
 import { serveSavedFile } from './savedFiles';
@@ -51,6 +58,25 @@ self.addEventListener('notificationclick', (event) => {
     }),
   );
 });
+
+// The executor for when no tab leads: the same workers as the page's executor, with the blur
+// inline (a service worker cannot start workers; the blur yields in bands).
+const workers = createAppWorkers({ notify: showStepNotification, ...createBlurEnv(inlineBlur) });
+if (__E2E__) workers.push(...createTestWorkers({ context: 'sw' }));
+installServiceWorkerExecutor({ name: WORK_NAME, workers });
+
+if (__E2E__) {
+  // The e2e tests read the probe and the work table here when no tab is open.
+  const workInfos = async (query: WorkQuery) => {
+    const manager = await WorkManager.open({ name: WORK_NAME });
+    try {
+      return await manager.getWorkInfos(query);
+    } finally {
+      manager.close();
+    }
+  };
+  Object.assign(self, { blurOMaticTest: { probe: testProbe, workInfos } });
+}
 
 // Tests call the click logic as a function inside the service worker (see tests/e2e).
 Object.assign(self, { blurOMatic: { handleNotificationClick } });

@@ -1,4 +1,5 @@
-import { WorkManager, type WorkInfo } from '../work';
+import { oneTimeWork, type WorkInfo, type WorkManager } from '../work';
+import { openPageWorkManager } from '../work/openPageWorkManager.page';
 import { isAppMessage, type NotifyRequest } from './messages';
 import { registerServiceWorker } from './registerServiceWorker';
 import { renderSavedImages } from './savedImages';
@@ -21,15 +22,9 @@ export async function startApp(): Promise<void> {
   const view = findView();
   view.buildId.textContent = __BUILD_ID__;
   void registerServiceWorker({ onUpdateWaiting: (apply) => offerUpdate(view, apply) });
-  const executor = new Worker(new URL('./executor.worker.ts', import.meta.url), {
-    type: 'module',
-    name: 'executor',
-  });
-  executor.addEventListener(
-    'message',
-    (event: MessageEvent<unknown>) => void forwardNotification(event.data),
-  );
-  const manager = await WorkManager.open({ name: WORK_NAME });
+  const manager = await openPageWorkManager({ name: WORK_NAME, executor: startExecutorWorker });
+  // The e2e build's tests enqueue their counting workers through the page's manager.
+  if (__E2E__) Object.assign(window, { blurOMaticTest: { manager, oneTimeWork } });
   const state: AppState = {
     view,
     manager,
@@ -41,6 +36,19 @@ export async function startApp(): Promise<void> {
   manager.observe({ uniqueWorkNames: [UNIQUE_CHAIN] }, (infos) => onChain(state, infos));
   void renderSavedImages(view);
   reportShare(view);
+}
+
+/** The executor Worker runs the work; it asks this page to show its notifications. */
+function startExecutorWorker(): Worker {
+  const executor = new Worker(new URL('./executor.worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'executor',
+  });
+  executor.addEventListener(
+    'message',
+    (event: MessageEvent<unknown>) => void forwardNotification(event.data),
+  );
+  return executor;
 }
 
 /** After a Web Share Target POST the service worker redirects here with what it did. */

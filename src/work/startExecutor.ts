@@ -1,7 +1,9 @@
 import { systemClock } from './clock';
 import { BrowserConstraints, type ConstraintSource } from './constraints';
 import type { AnyWorkerDefinition } from './defineWorker';
+import { Leadership } from './Leadership';
 import { browserLocks, MemoryLocks, type LockManagerLike } from './locks';
+import { isRuntimeMessage } from './runtimeMessages';
 import { Scheduler, schedulerLockName } from './Scheduler';
 import { openWorkStore, type WorkManagerOptions } from './WorkManager';
 
@@ -14,12 +16,18 @@ export interface ExecutorOptions extends WorkManagerOptions {
   runTimeoutMs?: number;
   rescanMs?: number;
   progressIntervalMs?: number;
+  /** The page that started this executor, heard for 'pause' / 'resume' (see runtimeMessages). */
+  page?: CommandSource;
 }
 
 export interface Executor {
   readonly scheduler: Scheduler;
   /** Resolves once this context holds the scheduler lock and has started. */
   readonly leading: Promise<void>;
+  /** Gives up the lock at once (runs in flight finish under their own per-work locks). */
+  pause(): Promise<void>;
+  /** Queues for the lock again after `pause()`. */
+  resume(): void;
   /** Stops taking work, waits for the runs in flight, then gives up the lock. */
   stop(): Promise<void>;
 }
@@ -42,30 +50,32 @@ export async function createScheduler(options: ExecutorOptions): Promise<Schedul
   });
 }
 
+/** Where an executor hears its page: a dedicated worker's global scope, or a MessagePort. */
+export interface CommandSource {
+  addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
+}
+
 /**
  * Runs work in this context (the page's executor Worker) while it holds the scheduler lock:
  * one scheduler per database at a time; the next waiting context takes over when it stops.
+ * With `page`, the page that started it can make it give up the lock (frozen, hidden) and take
+ * it back (resumed, shown): see openPageWorkManager.
  */
 export async function startExecutor(options: ExecutorOptions): Promise<Executor> {
   const scheduler = await createScheduler(options);
   const locks = options.locks ?? browserLocks() ?? new MemoryLocks();
-  let release: () => void = () => undefined;
-  const released = new Promise<void>((resolve) => (release = resolve));
-  const leading = new Promise<void>((resolve, reject) => {
-    locks
-      .request(schedulerLockName(options.name), {}, async () => {
-        await scheduler.start();
-        resolve();
-        await released;
-      })
-      .catch(reject);
+  const lead = new Leadership(locks, schedulerLockName(options.name), scheduler);
+  options.page?.addEventListener('message', ({ data }) => {
+    if (!isRuntimeMessage(data) || data.type !== 'work:executor') return;
+    if (data.command === 'pause') void lead.give();
+    else lead.take();
   });
+  lead.take();
   return {
     scheduler,
-    leading,
-    stop: async () => {
-      await scheduler.close();
-      release();
-    },
+    leading: lead.leading,
+    pause: () => lead.give(),
+    resume: () => lead.take(),
+    stop: () => lead.close(),
   };
 }

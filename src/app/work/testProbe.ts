@@ -28,7 +28,7 @@ function open(): Promise<IDBDatabase> {
       request.result.createObjectStore('gates');
     };
     request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error);
+    request.onerror = () => reject(request.error ?? new Error('probe: open failed'));
   });
 }
 
@@ -43,8 +43,8 @@ async function transact<T>(
       const tx = db.transaction(store, mode, { durability: 'strict' });
       const request = body(tx.objectStore(store));
       tx.oncomplete = () => resolve(request.result);
-      tx.onerror = () => reject(tx.error);
-      tx.onabort = () => reject(tx.error);
+      tx.onerror = () => reject(tx.error ?? new Error('probe: transaction failed'));
+      tx.onabort = () => reject(tx.error ?? new Error('probe: transaction aborted'));
     });
   } finally {
     db.close();

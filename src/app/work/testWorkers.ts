@@ -86,7 +86,7 @@ async function endRun(run: ProbeRecord): Promise<void> {
  * doing a cancelled call), so a test can see it happen.
  */
 export function probeWorkerTerminations(context: ProbeRecord['context']): void {
-  const terminate = Worker.prototype.terminate;
+  const { terminate } = Worker.prototype as { terminate: (this: Worker) => void };
   Worker.prototype.terminate = function (this: Worker) {
     const now = Date.now();
     void testProbe.add({
