@@ -50,6 +50,9 @@ export interface DrainResult {
   remaining: boolean;
 }
 
+/** How many due works one scan reads ahead into the hints. */
+const SCAN_BATCH = 256;
+
 const combineWorker: AnyWorkerDefinition = {
   name: COMBINE_WORKER,
   run: (ctx: WorkerContext) => ({ type: 'success', output: ctx.input }),
@@ -74,6 +77,12 @@ export class Scheduler {
   private readonly runs = new Map<string, Run | 'claiming'>();
   private readonly constraintsMet = new Set<string>();
   private readonly delayMet = new Set<string>();
+  /** ENQUEUED work heard of (broadcasts, scans): launched without scanning the table again. */
+  private readonly hints = new Map<string, WorkRecord>();
+  /** The last scan saw every due work; until a timer, a constraint change or `rescan()`. */
+  private scanClean = false;
+  /** When the earliest work not yet due was due, at the last scan. */
+  private laterAt = Infinity;
   private accepting = false;
   private dead = false;
   private pumping = false;
@@ -229,13 +238,27 @@ export class Scheduler {
   }
 
   private onChange(change: WorkChange): void {
-    for (const id of change.deleted) this.abortLost(id, undefined);
+    for (const id of change.deleted) {
+      this.abortLost(id, undefined);
+      this.hints.delete(id);
+    }
     let wake = false;
     for (const r of change.records) {
       if (this.runs.has(r.id)) this.abortLost(r.id, r);
-      if (r.state === 'ENQUEUED') wake = true;
+      if (r.state === 'ENQUEUED') {
+        this.hints.set(r.id, r);
+        wake = true;
+      } else {
+        this.hints.delete(r.id);
+      }
     }
     if (wake) this.requestPump();
+  }
+
+  /** Forgets what the broadcasts said and scans the table: after the context was frozen, say. */
+  rescan(): void {
+    this.scanClean = false;
+    this.requestPump();
   }
 
   /** Cancelled or replaced elsewhere: abort the worker; its late result will be ignored. */
@@ -251,6 +274,7 @@ export class Scheduler {
   }
 
   private onConstraints(): void {
+    this.scanClean = false;
     const state = this.o.constraints.current();
     for (const run of this.runs.values()) {
       if (run === 'claiming' || this.constraintsMet.has(run.token.id)) continue;
@@ -280,12 +304,33 @@ export class Scheduler {
     }
   }
 
+  /**
+   * Launches due work: first what the broadcasts announced, then, while slots are free and the
+   * last scan may have missed something, what a scan of the table finds (kept as hints too).
+   */
   private async pumpOnce(): Promise<void> {
     const now = this.o.clock.now();
     for (const r of await this.delayMetWork()) this.consider(r);
-    const nextDueAt = await this.o.store.scanDue(now, (r) => this.consider(r));
+    for (const r of [...this.hints.values()]) {
+      if (r.nextRunAt <= now && !this.consider(r)) break;
+    }
+    if (!this.scanClean && this.runs.size < this.maxConcurrency) await this.scan(now);
     if (!this.accepting) return;
-    this.arm(Math.min(nextDueAt, now + (this.o.rescanMs ?? MINUTE / 2)));
+    let wake = Math.min(this.laterAt, now + (this.o.rescanMs ?? MINUTE / 2));
+    for (const r of this.hints.values()) if (r.nextRunAt > now) wake = Math.min(wake, r.nextRunAt);
+    this.arm(wake);
+  }
+
+  private async scan(now: number): Promise<void> {
+    let seen = 0;
+    this.scanClean = true;
+    this.laterAt = await this.o.store.scanDue(now, (r) => {
+      if (!this.runs.has(r.id)) this.hints.set(r.id, r);
+      this.consider(r);
+      if (++seen < SCAN_BATCH) return true;
+      this.scanClean = false;
+      return false;
+    });
   }
 
   /** Launches `r` if it may run now; false when no more work can start. */
@@ -319,6 +364,7 @@ export class Scheduler {
     this.clearTimer();
     this.timer = this.o.clock.setTimeout(() => {
       this.timer = null;
+      this.scanClean = false;
       this.background(this.recover());
       this.requestPump();
     }, at - this.o.clock.now());
@@ -332,6 +378,7 @@ export class Scheduler {
   /** Lock, then claim: the per-work lock is held from before the claim until the run ends. */
   private launch(id: string): void {
     this.runs.set(id, 'claiming');
+    this.hints.delete(id);
     this.delayMet.delete(id);
     const lockName = workLockName(this.o.name, id);
     const locked = this.o.locks.request(lockName, { ifAvailable: true }, async (lock) => {

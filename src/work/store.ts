@@ -7,8 +7,9 @@ import { WorkError } from './WorkError';
 const UNFINISHED: readonly WorkState[] = ['ENQUEUED', 'RUNNING', 'BLOCKED'];
 
 /**
- * One readwrite transaction's view of the work table: reads are cached so that a transition sees
- * its own writes; every put is stamped with the transaction's `rev`.
+ * One readwrite transaction's view of the work table: reads see the transaction's own writes;
+ * writes are buffered and issued together at the end, stamped with the transaction's `rev`
+ * (read in parallel with the first reads, which saves a round trip per transaction).
  */
 export class Writer {
   readonly records = new Map<string, WorkRecord>();
@@ -16,7 +17,7 @@ export class Writer {
 
   constructor(
     readonly tx: WorkTx,
-    readonly rev: number,
+    private readonly rev: Promise<number>,
     readonly now: number,
   ) {}
 
@@ -45,20 +46,30 @@ export class Writer {
   }
 
   put(record: WorkRecord): void {
-    record.rev = this.rev;
     this.deleted.delete(record.id);
     this.records.set(record.id, record);
-    void this.tx.objectStore('work').put(record);
   }
 
   delete(id: string): void {
     this.records.delete(id);
     this.deleted.add(id);
-    void this.tx.objectStore('work').delete(id);
   }
 
-  get changed(): boolean {
-    return this.records.size > 0 || this.deleted.size > 0;
+  /** Issues the buffered writes; new works get their enqueue order. Null when nothing changed. */
+  async flush(): Promise<WorkChange | null> {
+    if (this.records.size === 0 && this.deleted.size === 0) return null;
+    const rev = await this.rev;
+    const work = this.tx.objectStore('work');
+    for (const id of this.deleted) void work.delete(id);
+    let position = 0;
+    for (const r of this.records.values()) {
+      r.rev = rev;
+      if (r.order === 0) r.order = rev * 10_000 + position++;
+      void work.put(r);
+    }
+    void this.tx.objectStore('meta').put(rev, 'rev');
+    const records = [...this.records.values()];
+    return { type: 'work-change', rev, records, deleted: [...this.deleted] };
   }
 }
 
@@ -113,8 +124,11 @@ export class WorkStore {
     if (this.closed) throw new WorkError('closed');
     const durability: IDBTransactionDurability = strict ? 'strict' : 'default';
     const tx = this.db.transaction(['work', 'meta'], 'readwrite', { durability });
-    const stored: unknown = await tx.objectStore('meta').get('rev');
-    const rev = (typeof stored === 'number' ? stored : 0) + 1;
+    const rev = tx
+      .objectStore('meta')
+      .get('rev')
+      .then((stored: unknown) => (typeof stored === 'number' ? stored : 0) + 1);
+    rev.catch(() => undefined); // an aborted transaction rejects it: that is reported below
     const writer = new Writer(tx, rev, this.now());
     let result: T;
     try {
@@ -124,9 +138,9 @@ export class WorkStore {
       await tx.done.catch(() => undefined);
       throw error;
     }
-    if (writer.changed) void tx.objectStore('meta').put(rev, 'rev');
+    const change = await writer.flush();
     await tx.done;
-    if (writer.changed) this.hub.publish(changeOf(writer));
+    if (change) this.hub.publish(change);
     return result;
   }
 
@@ -176,15 +190,6 @@ export class WorkStore {
     this.closed = true;
     this.db.close();
   }
-}
-
-function changeOf(w: Writer): WorkChange {
-  return {
-    type: 'work-change',
-    rev: w.rev,
-    records: [...w.records.values()],
-    deleted: [...w.deleted],
-  };
 }
 
 async function candidates(tx: ReadTx, q: WorkQuery): Promise<unknown[]> {

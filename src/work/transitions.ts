@@ -156,11 +156,10 @@ async function applyUnique(
 export async function enqueuePlan(w: Writer, plan: EnqueuePlan): Promise<EnqueueOutcome> {
   const { outcome, leaves } = await applyUnique(w, plan);
   if (outcome) return outcome;
-  for (const [i, node] of plan.nodes.entries()) {
+  for (const node of plan.nodes) {
     if (await w.get(node.request.id))
       throw new WorkError('invalid-request', `id ${node.request.id} exists`);
     const r = newRecord(node.request, w.now, plan.unique?.name);
-    r.order = w.rev * 10_000 + i;
     const parentIds = node.parents.length ? node.parents : leaves;
     r.prerequisites = [...new Set(parentIds)];
     const parents = await Promise.all(r.prerequisites.map((id) => w.require(id)));

@@ -274,10 +274,12 @@ describe('update, prune and retention', () => {
     const counts: number[] = [];
     const w = defineWorker('w', ({ runAttemptCount }) => (counts.push(runAttemptCount), retry()));
     const { manager, driver } = await createTestWorkManager({ workers: [w] });
-    const req = oneTimeWork('w');
+    const req = oneTimeWork('w', { initialDelayMs: 1000 });
     await manager.enqueue(req);
-    expect((await manager.getWorkInfoById(req.id))?.runAttemptCount).toBe(0);
     await driver.runUntilIdle();
+    expect((await manager.getWorkInfoById(req.id))?.runAttemptCount).toBe(0);
+    await driver.advanceTime(1000);
+    expect((await manager.getWorkInfoById(req.id))?.runAttemptCount).toBe(1);
     await driver.advanceTime(30_000);
     expect(counts).toEqual([1, 2]);
   });

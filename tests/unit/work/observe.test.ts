@@ -17,16 +17,18 @@ describe('observe', () => {
     const { manager, driver } = await createTestWorkManager({ workers: [ok] });
     const a = oneTimeWork('ok', { tags: ['t'] });
     const b = oneTimeWork('ok', { tags: ['t'] });
-    await manager.beginWith(a).then(b).enqueue();
     const seen: string[][] = [];
     const revs: number[] = [];
     manager.observe({ tags: ['t'] }, (infos) => {
       seen.push(infos.map((i) => i.state));
-      revs.push(Math.max(...infos.map((i) => i.rev)));
+      revs.push(Math.max(0, ...infos.map((i) => i.rev)));
     });
+    await driver.runUntilIdle();
+    await manager.beginWith(a).then(b).enqueue();
     await driver.runUntilIdle();
     await waitForState(manager, b.id, 'SUCCEEDED');
     expect(seen).toEqual([
+      [],
       ['ENQUEUED', 'BLOCKED'],
       ['RUNNING', 'BLOCKED'],
       ['SUCCEEDED', 'ENQUEUED'],

@@ -130,7 +130,7 @@ describe('unique work', () => {
     expect(infos[0].input).toEqual({ v: 2 });
     expect(infos[0].periodicity?.intervalMs).toBe(2 * 60 * 60_000);
 
-    const replacement = periodicWork('ok', { intervalMs: 60 * 60_000 });
+    const replacement = periodicWork('ok', { intervalMs: 60 * 60_000, initialDelayMs: 60_000 });
     await manager.enqueueUniquePeriodicWork(NAME, 'cancel-and-reenqueue', replacement);
     infos = await manager.getWorkInfosForUniqueWork(NAME);
     expect(infos.map((i) => [i.id, i.state])).toEqual([[replacement.id, 'ENQUEUED']]);
