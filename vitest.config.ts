@@ -17,6 +17,13 @@ const chromium = playwright({
   },
 });
 
+const browser = {
+  enabled: true,
+  headless: true,
+  provider: chromium,
+  instances: [{ browser: 'chromium' as const }],
+};
+
 export default defineConfig({
   define: { __E2E__: 'false', __BUILD_ID__: '"test"' },
   test: {
@@ -29,15 +36,16 @@ export default defineConfig({
       {
         // The work library's suite again, where IndexedDB's transaction timing is the real one.
         extends: true,
+        test: { name: 'chromium', include: ['tests/unit/work/**/*.test.ts'], browser },
+      },
+      {
+        // Decode, encode, relaxed SIMD, the worker pool and the decoder fuzz need a browser.
+        extends: true,
         test: {
-          name: 'chromium',
-          include: ['tests/unit/work/**/*.test.ts'],
-          browser: {
-            enabled: true,
-            headless: true,
-            provider: chromium,
-            instances: [{ browser: 'chromium' }],
-          },
+          name: 'chromium-blur',
+          include: ['tests/unit/blur/browser/**/*.browser.ts'],
+          testTimeout: 60_000,
+          browser,
         },
       },
     ],
