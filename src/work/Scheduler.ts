@@ -7,7 +7,7 @@ import type { LockManagerLike } from './locks';
 import { ProgressWriter } from './ProgressWriter';
 import type { WorkRecord } from './record';
 import { COMBINE_WORKER, DAY, MINUTE } from './requests';
-import type { WorkStore } from './store';
+import type { WorkStore, Writer } from './store';
 import { claim, complete, prune, recover, type AttemptToken, type Outcome } from './transitions';
 import type { Data, StopReason } from './types';
 import { WorkError } from './WorkError';
@@ -79,6 +79,13 @@ export class Scheduler {
   private readonly delayMet = new Set<string>();
   /** ENQUEUED work heard of (broadcasts, scans): launched without scanning the table again. */
   private readonly hints = new Map<string, WorkRecord>();
+  private pending: {
+    op: (w: Writer) => Promise<unknown>;
+    strict: boolean;
+    resolve: (value: unknown) => void;
+    reject: (error: unknown) => void;
+  }[] = [];
+  private committing = false;
   /** The last scan saw every due work; until a timer, a constraint change or `rescan()`. */
   private scanClean = false;
   /** When the earliest work not yet due was due, at the last scan. */
@@ -383,9 +390,7 @@ export class Scheduler {
     const lockName = workLockName(this.o.name, id);
     const locked = this.o.locks.request(lockName, { ifAvailable: true }, async (lock) => {
       if (!lock || this.dead) return;
-      const record = await this.o.store.mutate(false, async (w) =>
-        claim(w, await w.get(id), this.owner),
-      );
+      const record = await this.commit(false, async (w) => claim(w, await w.get(id), this.owner));
       if (record && !this.dead) await Promise.race([this.execute(record), this.killed]);
     });
     this.background(locked, () => {
@@ -417,7 +422,7 @@ export class Scheduler {
       if (run.stopped || this.dead) return;
       await run.progress.flush();
       if (this.dead) return;
-      await this.o.store.mutate(true, (w) => complete(w, token, outcome));
+      await this.commit(true, (w) => complete(w, token, outcome));
       this.ran++;
     } finally {
       this.o.clock.clearTimeout(timeout);
@@ -477,6 +482,39 @@ export class Scheduler {
   }
 
   /** Automatic retention: finished work kept `keepResultsForMs`, at least a day. */
+  /**
+   * Group commit: claims and results that arrive while a transaction is in flight share the next
+   * one, so that a busy executor spends fewer transactions per work. Each keeps its own result.
+   */
+  private commit<T>(strict: boolean, op: (w: Writer) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const run = (w: Writer) => op(w);
+      this.pending.push({ op: run, strict, resolve: resolve as (v: unknown) => void, reject });
+      if (!this.committing) void this.commitPending();
+    });
+  }
+
+  private async commitPending(): Promise<void> {
+    this.committing = true;
+    try {
+      for (let ops = this.pending.splice(0); ops.length; ops = this.pending.splice(0)) {
+        const strict = ops.some((o) => o.strict);
+        try {
+          const results = await this.o.store.mutate(strict, async (w) => {
+            const out: unknown[] = [];
+            for (const o of ops) out.push(await o.op(w));
+            return out;
+          });
+          ops.forEach((o, i) => o.resolve(results[i]));
+        } catch (error) {
+          for (const o of ops) o.reject(error);
+        }
+      }
+    } finally {
+      this.committing = false;
+    }
+  }
+
   private async pruneExpired(): Promise<void> {
     const now = this.o.clock.now();
     const expired = (r: WorkRecord) =>
