@@ -1,3 +1,4 @@
+import './app/trustedTypes';
 import './app/styles.css';
 import { startApp } from './app/startApp';
 

@@ -120,16 +120,42 @@ test('no request leaves the app’s origin and every response carries the CSP', 
     if (response.fromServiceWorker() || url.origin !== PROD_URL) return;
     if (!response.headers()['content-security-policy']) missingCsp.push(response.url());
   });
+  const violations: string[] = [];
+  app.on('console', (message) => {
+    if (/Content Security Policy|Trusted Type/i.test(message.text()))
+      violations.push(message.text());
+  });
+  await app.addInitScript(() =>
+    document.addEventListener('securitypolicyviolation', (e) =>
+      console.error(`Content Security Policy violation: ${e.violatedDirective} ${e.blockedURI}`),
+    ),
+  );
   const page = await openApp(app);
   await page.getByRole('button', { name: 'Start' }).click();
   await expect(page.getByRole('button', { name: 'See File' })).toBeVisible({ timeout: 60_000 });
   await page.reload();
+  await page.goto('/inspector');
+  await expect(page.getByRole('table', { name: /^All work/ })).toBeVisible();
+  expect(violations).toEqual([]);
   expect(foreign).toEqual([]);
   expect(missingCsp).toEqual([]);
   const response = await page.request.get('/');
   const csp = response.headers()['content-security-policy'];
   expect(csp).toContain("script-src 'self' 'wasm-unsafe-eval'");
   expect(csp).not.toContain('unsafe-inline');
+  expect(csp).not.toContain("'unsafe-eval'");
+  expect(csp).toContain("require-trusted-types-for 'script'");
+  // The default policy lets the app's own scripts through and nothing else.
+  expect(
+    await page.evaluate(() => {
+      try {
+        new Worker('https://example.com/evil.js');
+        return 'created';
+      } catch (error) {
+        return (error as Error).name;
+      }
+    }),
+  ).toBe('TypeError');
   expect(response.headers()['cross-origin-opener-policy']).toBe('same-origin');
   expect(response.headers()['cross-origin-embedder-policy']).toBe('require-corp');
   const sw = await page.request.get('/sw.js');
