@@ -17,12 +17,13 @@ const chromium = playwright({
   },
 });
 
-const browser = {
+/** A fresh object per project: vitest names the instances it is given, so sharing one clashes. */
+const browser = () => ({
   enabled: true,
   headless: true,
   provider: chromium,
   instances: [{ browser: 'chromium' as const }],
-};
+});
 
 export default defineConfig({
   define: { __E2E__: 'false', __BUILD_ID__: '"test"' },
@@ -36,7 +37,7 @@ export default defineConfig({
       {
         // The work library's suite again, where IndexedDB's transaction timing is the real one.
         extends: true,
-        test: { name: 'chromium', include: ['tests/unit/work/**/*.test.ts'], browser },
+        test: { name: 'chromium', include: ['tests/unit/work/**/*.test.ts'], browser: browser() },
       },
       {
         // Decode, encode, relaxed SIMD, the worker pool and the decoder fuzz need a browser.
@@ -45,7 +46,7 @@ export default defineConfig({
           name: 'chromium-blur',
           include: ['tests/unit/blur/browser/**/*.browser.ts'],
           testTimeout: 60_000,
-          browser,
+          browser: browser(),
         },
       },
     ],
