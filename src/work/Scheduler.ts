@@ -115,6 +115,9 @@ export class Scheduler {
   async start(): Promise<void> {
     if (this.accepting || this.dead) return;
     this.accepting = true;
+    // Started again after a stop (leadership given up and taken back): what was heard is stale.
+    this.scanClean = false;
+    this.hints.clear();
     this.unsubscribe.push(
       this.o.store.hub.subscribe((change) => this.onChange(change)),
       this.o.constraints.subscribe(() => this.onConstraints()),
