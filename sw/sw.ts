@@ -16,11 +16,14 @@ import { testProbe } from '../src/app/work/testProbe';
 import { createTestWorkers } from '../src/app/work/testWorkers';
 import { SAVED_URL_PREFIX } from '../src/app/work/fileStore';
 import { handleNotificationClick, showStepNotification } from './notifications';
+import { isAsset, keepPreviousAssets, servePreviousAsset } from './previousAssets';
 import { serveSavedFile } from './savedFiles';
 import { receiveShare, SHARE_TARGET_PATH } from './shareTarget';
 
 declare const self: ServiceWorkerGlobalScope;
 
+// Before Workbox's own install handler adds this version's files to the shared precache.
+self.addEventListener('install', (event) => event.waitUntil(keepPreviousAssets()));
 precacheAndRoute(self.__WB_MANIFEST, { cleanURLs: true });
 cleanupOutdatedCaches();
 // The first install takes the open page at once, so its saved images are served from here.
@@ -35,6 +38,10 @@ registerRoute(
   ({ url }) => url.origin === self.location.origin && url.pathname === SHARE_TARGET_PATH,
   ({ request }) => receiveShare(request),
   'POST',
+);
+registerRoute(
+  ({ url }) => isAsset(url),
+  ({ url, request }) => servePreviousAsset(url, request),
 );
 registerRoute(
   new NavigationRoute(createHandlerBoundToURL('index.html'), {
