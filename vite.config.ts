@@ -45,6 +45,22 @@ export default defineConfig(({ mode }) => ({
         theme_color: '#1e3a5f',
         background_color: '#0f1720',
         categories: ['photo', 'utilities'],
+        screenshots: [
+          {
+            src: '/screenshots/wide.jpg',
+            sizes: '1280x800',
+            type: 'image/jpeg',
+            form_factor: 'wide',
+            label: 'A photo blurred in the background, with the saved image listed',
+          },
+          {
+            src: '/screenshots/narrow.jpg',
+            sizes: '412x915',
+            type: 'image/jpeg',
+            form_factor: 'narrow',
+            label: 'Blur-O-Matic on a phone',
+          },
+        ],
         share_target: {
           action: '/share-target',
           method: 'POST',
