@@ -102,6 +102,8 @@ export class Scheduler {
   private waiters: { idle: boolean; resolve: () => void }[] = [];
   private unsubscribe: (() => void)[] = [];
   private ran = 0;
+  /** RUNNING work of other owners whose lock this scheduler is queued for (see recover). */
+  private readonly awaitingOwner = new Map<string, AbortController>();
   private killed: Promise<void>;
   private kill_: () => void = () => undefined;
 
@@ -150,6 +152,7 @@ export class Scheduler {
   async stop(): Promise<void> {
     this.accepting = false;
     this.clearTimer();
+    this.stopAwaitingOwners();
     for (const u of this.unsubscribe.splice(0)) u();
     await this.whenIdle();
   }
@@ -166,6 +169,7 @@ export class Scheduler {
     this.dead = true;
     this.accepting = false;
     this.clearTimer();
+    this.stopAwaitingOwners();
     for (const u of this.unsubscribe.splice(0)) u();
     for (const run of this.runs.values()) {
       if (run !== 'claiming') {
@@ -478,10 +482,40 @@ export class Scheduler {
     for (const r of await this.o.store.running()) {
       if (this.runs.has(r.id) || r.owner === null) continue;
       const token = { id: r.id, owner: r.owner, attempt: r.runAttemptCount };
-      await this.o.locks.request(workLockName(this.o.name, r.id), { ifAvailable: true }, (lock) =>
-        lock && !this.dead ? this.o.store.mutate(true, (w) => recover(w, token)) : false,
+      const free = await this.o.locks.request(
+        workLockName(this.o.name, r.id),
+        { ifAvailable: true },
+        async (lock) => {
+          if (lock && !this.dead) await this.o.store.mutate(true, (w) => recover(w, token));
+          return lock !== null;
+        },
       );
+      if (!free) this.recoverWhenFree(token);
     }
+  }
+
+  /**
+   * The work's lock is still held: by a live runner elsewhere (it will commit), or by a context
+   * being torn down (a closed tab's worker lets go of its locks one by one). Queue for the lock,
+   * so that the work is recovered the moment its old runner lets go — never before.
+   */
+  private recoverWhenFree(token: AttemptToken): void {
+    if (this.awaitingOwner.has(token.id)) return;
+    const waiting = new AbortController();
+    this.awaitingOwner.set(token.id, waiting);
+    const lockName = workLockName(this.o.name, token.id);
+    void this.o.locks
+      .request(lockName, { signal: waiting.signal }, async () => {
+        if (this.dead || !this.accepting) return;
+        if (await this.o.store.mutate(true, (w) => recover(w, token))) this.requestPump();
+      })
+      .catch(() => undefined) // given up (stop): the next start recovers it
+      .finally(() => this.awaitingOwner.delete(token.id));
+  }
+
+  private stopAwaitingOwners(): void {
+    for (const waiting of this.awaitingOwner.values()) waiting.abort();
+    this.awaitingOwner.clear();
   }
 
   /** Automatic retention: finished work kept `keepResultsForMs`, at least a day. */
