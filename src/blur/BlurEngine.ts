@@ -8,7 +8,14 @@ export type EngineName = 'wasm-relaxed-simd' | 'wasm-simd' | 'js' | 'canvas-filt
 export interface BlurJob {
   readonly pixels: Uint8ClampedArray<ArrayBuffer>;
   readonly bands: number;
+  /** Bands `0..rowBands-1` are the horizontal pass (separable engines; for measurements). */
+  readonly rowBands?: number;
   runBand(index: number): void | Promise<void>;
+  /**
+   * Hands back what the job holds (a WASM engine reuses its memory for the next job). Call it
+   * once `pixels` is no longer needed; a job never disposed only costs that reuse.
+   */
+  dispose?(): void;
 }
 
 export interface BlurEngine {
@@ -16,10 +23,13 @@ export interface BlurEngine {
   createJob(width: number, height: number, sigma: number): BlurJob;
 }
 
-/** Rows per band for the horizontal pass and columns per band for the vertical one: ~1 MP. */
+/**
+ * Rows per band for the horizontal pass and columns per band for the vertical one: ~1 MP, in
+ * multiples of 16 (the WASM kernel's column strip).
+ */
 export function bandSize(length: number, across: number): number {
-  const target = Math.max(4, Math.round((1 << 20) / Math.max(1, across)));
-  return Math.min(length, Math.ceil(target / 4) * 4);
+  const target = Math.max(16, Math.round((1 << 20) / Math.max(1, across)));
+  return Math.min(length, Math.ceil(target / 16) * 16);
 }
 
 /**
@@ -31,13 +41,14 @@ export function separableBands(
   height: number,
   rows: (row0: number, row1: number) => void,
   columns: (col0: number, col1: number) => void,
-): { bands: number; runBand(index: number): void } {
+): { bands: number; rowBands: number; runBand(index: number): void } {
   const rowStep = bandSize(height, width);
   const colStep = bandSize(width, height);
   const rowBands = Math.ceil(height / rowStep);
   const colBands = Math.ceil(width / colStep);
   return {
     bands: rowBands + colBands,
+    rowBands,
     runBand(index) {
       if (index < rowBands) {
         rows(index * rowStep, Math.min(height, (index + 1) * rowStep));

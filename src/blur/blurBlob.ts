@@ -82,11 +82,20 @@ async function blurToCanvas(
   bitmap.close();
   if (sigma === 0) return decoded;
   const job = engine.createJob(width, height, sigma);
-  readPixels(decoded, job.pixels);
+  try {
+    readPixels(decoded, job.pixels);
+  } catch (e) {
+    job.dispose?.();
+    throw e;
+  }
   decoded.width = decoded.height = 0; // frees its pixels now, not at the next GC
   const onProgress = (f: number) => options.onProgress?.(DECODED + (BLURRED - DECODED) * f);
-  await runBlurJob(job, { ...options, onProgress });
-  const canvas = new OffscreenCanvas(width, height);
-  context2d(canvas).putImageData(new ImageData(job.pixels, width, height), 0, 0);
-  return canvas;
+  try {
+    await runBlurJob(job, { ...options, onProgress });
+    const canvas = new OffscreenCanvas(width, height);
+    context2d(canvas).putImageData(new ImageData(job.pixels, width, height), 0, 0);
+    return canvas;
+  } finally {
+    job.dispose?.();
+  }
 }

@@ -67,7 +67,9 @@ function timeOnce(engine: BlurEngine): number {
   const job = engine.createJob(size, size, 8);
   job.pixels.fill(128);
   for (let i = 0; i < job.bands; i++) void job.runBand(i);
-  return performance.now() - start;
+  const ms = performance.now() - start;
+  job.dispose?.();
+  return ms;
 }
 
 function cacheKey(): string {

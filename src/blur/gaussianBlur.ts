@@ -27,9 +27,13 @@ export async function gaussianBlur(
   if (sigma === 0) return pixels;
   const engine = options.engine ? engineByName(options.engine) : await chooseEngine();
   const job = engine.createJob(width, height, sigma);
-  job.pixels.set(pixels);
-  await runBlurJob(job, options);
-  pixels.set(job.pixels);
+  try {
+    job.pixels.set(pixels);
+    await runBlurJob(job, options);
+    pixels.set(job.pixels);
+  } finally {
+    job.dispose?.();
+  }
   return pixels;
 }
 

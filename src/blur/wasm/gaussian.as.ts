@@ -204,8 +204,181 @@ export function blurRows(
   }
 }
 
+// The vertical pass runs along rows: a strip of up to 16 adjacent columns (64 bytes of pixels a
+// row) is filtered causally top to bottom, then anticausally bottom to top, one row at a time.
+// Each row of the strip is one cache line and one page, where a column-at-a-time sweep would
+// touch a page per pixel; and the 16 columns of a row are independent, so nothing waits on a
+// dependency chain. Scratch holds the strip in f32, ROW bytes a row: three rows of left state
+// (x[0], the steady state of a constant extension), the height rows, and two rows past the end.
+const ROW: usize = 256;
+
+// Truncation of v (already offset by 0.5), for the saturating narrows that follow.
+function roundToInt(v: v128): v128 {
+  return ASC_FEATURE_RELAXED_SIMD ? i32x4.relaxed_trunc_f32x4_s(v) : i32x4.trunc_sat_f32x4_s(v);
+}
+
+// One row of a strip narrower than 16 columns: groups of four pixels, then single pixels.
+function causalRow(p: usize, s: usize, count: i32, b0: v128, c1: v128, c2: v128, c3: v128): void {
+  let k = 0;
+  for (; k + 4 <= count; k += 4) {
+    Groups.causal(p + <usize>k * 4, s + <usize>k * 16, b0, c1, c2, c3);
+  }
+  for (; k < count; k++) {
+    Groups.causalV(s + <usize>k * 16, loadPremultiplied(p + <usize>k * 4), b0, c1, c2, c3);
+  }
+}
+
+function anticausalRow(
+  p: usize,
+  s: usize,
+  count: i32,
+  b0: v128,
+  c1: v128,
+  c2: v128,
+  c3: v128,
+): void {
+  let k = 0;
+  for (; k + 4 <= count; k += 4) {
+    Groups.anticausal(p + <usize>k * 4, s + <usize>k * 16, b0, c1, c2, c3);
+  }
+  for (; k < count; k++) {
+    storeStraight(p + <usize>k * 4, Groups.anticausalV(s + <usize>k * 16, b0, c1, c2, c3));
+  }
+}
+
+// The steps of the vertical pass on one pixel and on a group of four (16 bytes). `@inline` is
+// needed (Binaryen does not inline functions this large, and a call per group doubles the
+// pass's time) and is written on static methods, where TypeScript tooling accepts a decorator.
+// The full strip's four groups are written out with constant offsets: a loop over them is
+// twice as slow in V8.
+class Groups {
+  @inline
+  static causalV(s: usize, x: v128, b0: v128, c1: v128, c2: v128, c3: v128): void {
+    const w = madd(
+      c1,
+      v128.load(s - ROW),
+      madd(c2, v128.load(s - 2 * ROW), madd(c3, v128.load(s - 3 * ROW), f32x4.mul(b0, x))),
+    );
+    v128.store(s, w);
+  }
+
+  @inline
+  static anticausalV(s: usize, b0: v128, c1: v128, c2: v128, c3: v128): v128 {
+    const y = madd(
+      c1,
+      v128.load(s + ROW),
+      madd(
+        c2,
+        v128.load(s + 2 * ROW),
+        madd(c3, v128.load(s + 3 * ROW), f32x4.mul(b0, v128.load(s))),
+      ),
+    );
+    v128.store(s, y);
+    return y;
+  }
+
+  @inline
+  static causal(p: usize, s: usize, b0: v128, c1: v128, c2: v128, c3: v128): void {
+    const v = v128.load(p);
+    const lo = i16x8.extend_low_i8x16_u(v);
+    const hi = i16x8.extend_high_i8x16_u(v);
+    Groups.causalV(s, f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_u(lo)), b0, c1, c2, c3);
+    Groups.causalV(s + 16, f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_u(lo)), b0, c1, c2, c3);
+    Groups.causalV(s + 32, f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_u(hi)), b0, c1, c2, c3);
+    Groups.causalV(s + 48, f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_u(hi)), b0, c1, c2, c3);
+  }
+
+  @inline
+  static anticausal(p: usize, s: usize, b0: v128, c1: v128, c2: v128, c3: v128): void {
+    const y0 = Groups.anticausalV(s, b0, c1, c2, c3);
+    const y1 = Groups.anticausalV(s + 16, b0, c1, c2, c3);
+    const y2 = Groups.anticausalV(s + 32, b0, c1, c2, c3);
+    const y3 = Groups.anticausalV(s + 48, b0, c1, c2, c3);
+    const a = f32x4.shuffle(
+      f32x4.shuffle(y0, y1, 3, 7, 3, 7),
+      f32x4.shuffle(y2, y3, 3, 7, 3, 7),
+      0,
+      1,
+      4,
+      5,
+    );
+    const half = f32x4.splat(0.5);
+    const one = f32x4.splat(1);
+    const inv = v128.and(f32x4.div(f32x4.splat(255), a), f32x4.ge(a, half));
+    const i0 = roundToInt(madd(y0, f32x4.shuffle(inv, one, 0, 0, 0, 4), half));
+    const i1 = roundToInt(madd(y1, f32x4.shuffle(inv, one, 1, 1, 1, 4), half));
+    const i2 = roundToInt(madd(y2, f32x4.shuffle(inv, one, 2, 2, 2, 4), half));
+    const i3 = roundToInt(madd(y3, f32x4.shuffle(inv, one, 3, 3, 3, 4), half));
+    v128.store(p, i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_u(i0, i1), i16x8.narrow_i32x4_u(i2, i3)));
+  }
+}
+
+// Columns c0..c0+count-1 (count ≤ 16), all rows.
+function columnStrip(
+  pix: usize,
+  count: i32,
+  height: i32,
+  stride: usize,
+  scratch: usize,
+  coef: usize,
+): void {
+  const b0 = coefAt(coef, 0);
+  const c1 = coefAt(coef, 1);
+  const c2 = coefAt(coef, 2);
+  const c3 = coefAt(coef, 3);
+  const top = scratch + 3 * ROW; // row 0
+  for (let k = 0; k < count; k++) {
+    const x = loadPremultiplied(pix + <usize>k * 4);
+    const at = top + <usize>k * 16;
+    v128.store(at - ROW, x);
+    v128.store(at - 2 * ROW, x);
+    v128.store(at - 3 * ROW, x);
+  }
+  const full = count == 16;
+  let p = pix;
+  let s = top;
+  for (let r = 0; r < height; r++) {
+    if (full) {
+      Groups.causal(p, s, b0, c1, c2, c3);
+      Groups.causal(p + 16, s + 64, b0, c1, c2, c3);
+      Groups.causal(p + 32, s + 128, b0, c1, c2, c3);
+      Groups.causal(p + 48, s + 192, b0, c1, c2, c3);
+    } else {
+      causalRow(p, s, count, b0, c1, c2, c3);
+    }
+    p += stride;
+    s += ROW;
+  }
+  // Right (bottom) edge: y[N-1], y[N], y[N+1] from the last causal states (Triggs–Sdika).
+  p -= stride;
+  s -= ROW;
+  for (let k = 0; k < count; k++) {
+    const at = s + <usize>k * 16;
+    const u = loadPremultiplied(p + <usize>k * 4);
+    const w1 = v128.load(at);
+    const w2 = v128.load(at - ROW);
+    const w3 = v128.load(at - 2 * ROW);
+    v128.store(at, boundary(coef, 0, u, w1, w2, w3));
+    v128.store(at + ROW, boundary(coef, 1, u, w1, w2, w3));
+    v128.store(at + 2 * ROW, boundary(coef, 2, u, w1, w2, w3));
+    storeStraight(p + <usize>k * 4, v128.load(at));
+  }
+  for (let r = height - 2; r >= 0; r--) {
+    p -= stride;
+    s -= ROW;
+    if (full) {
+      Groups.anticausal(p, s, b0, c1, c2, c3);
+      Groups.anticausal(p + 16, s + 64, b0, c1, c2, c3);
+      Groups.anticausal(p + 32, s + 128, b0, c1, c2, c3);
+      Groups.anticausal(p + 48, s + 192, b0, c1, c2, c3);
+    } else {
+      anticausalRow(p, s, count, b0, c1, c2, c3);
+    }
+  }
+}
+
 // Columns col0..col1-1 (after blurRows) are blurred vertically, in place, back to straight RGBA8.
-// Four adjacent columns share cache lines, so each strip reads the image once.
+// Scratch: (height + 6) × ROW bytes.
 export function blurColumns(
   pix: usize,
   width: i32,
@@ -216,11 +389,7 @@ export function blurColumns(
   coef: usize,
 ): void {
   const stride = <usize>width * 4;
-  for (let c = col0; c < col1; c += 4) {
-    const p0 = pix + <usize>c * 4;
-    const p1 = c + 1 < col1 ? p0 + 4 : p0;
-    const p2 = c + 2 < col1 ? p0 + 8 : p0;
-    const p3 = c + 3 < col1 ? p0 + 12 : p0;
-    pass4<f32>(p0, p1, p2, p3, height, stride, scratch, coef);
+  for (let c = col0; c < col1; c += 16) {
+    columnStrip(pix + <usize>c * 4, min(16, col1 - c), height, stride, scratch, coef);
   }
 }

@@ -59,6 +59,44 @@ function ours(engine: EngineName, sigma: number, runs: number): Promise<number> 
   });
 }
 
+/** The kernel's steps, each a median of `runs`: job creation, copy in, the passes, copy out. */
+async function parts(engine: EngineName, sigma: number, runs: number) {
+  const px = source().slice();
+  const times: Record<string, number[]> = {
+    create: [],
+    copyIn: [],
+    rows: [],
+    columns: [],
+    copyOut: [],
+    total: [],
+  };
+  const blurEngine = availableEngines().find((e) => e.name === engine);
+  if (!blurEngine) throw new Error(`no ${engine}`);
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    const job = blurEngine.createJob(W, H, sigma);
+    const t1 = performance.now();
+    job.pixels.set(px);
+    const t2 = performance.now();
+    let t3 = t2;
+    for (let b = 0; b < job.bands; b++) {
+      await job.runBand(b);
+      if (job.rowBands !== undefined && b === job.rowBands - 1) t3 = performance.now();
+    }
+    const t4 = performance.now();
+    px.set(job.pixels);
+    const t5 = performance.now();
+    job.dispose?.();
+    times.create.push(t1 - t0);
+    times.copyIn.push(t2 - t1);
+    times.rows.push(t3 - t2);
+    times.columns.push(t4 - t3);
+    times.copyOut.push(t5 - t4);
+    times.total.push(t5 - t0);
+  }
+  return Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)]));
+}
+
 /** StackBlur works in place on ImageData: no copies to count. Radius r has σ² = r(r+2)/6. */
 function stackBlur(radius: number, runs: number): Promise<number> {
   const data = new ImageData(source().slice(), W, H);
@@ -166,6 +204,7 @@ Object.assign(globalThis, {
   bench: {
     info,
     ours,
+    parts,
     stackBlur,
     canvasFilter,
     accuracy,

@@ -1,0 +1,65 @@
+// A quick kernel-only measurement while iterating (`node tests/bench/blur/micro.mjs [runs]`):
+// the 12 MP σ 8 blur split into its steps, medians, with the load average. Prints figures only.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from '@playwright/test';
+import { createServer } from 'vite';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
+const runs = Number(process.argv[2] ?? 7);
+const server = await createServer({
+  root,
+  configFile: false,
+  logLevel: 'error',
+  server: { host: '127.0.0.1', port: 5291, strictPort: false },
+});
+await server.listen();
+const profile = await mkdtemp(join(tmpdir(), 'blur-micro-'));
+const context = await chromium.launchPersistentContext(profile, {
+  executablePath: '/usr/bin/chromium',
+  headless: true,
+  args: [
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+  ],
+});
+try {
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.setDefaultTimeout(600_000);
+  await page.goto(`${server.resolvedUrls.local[0]}tests/bench/blur/index.html`);
+  await page.waitForFunction(() => document.title === 'ready');
+  const call = (name, ...args) =>
+    page.evaluate(([n, a]) => globalThis.bench[n](...a), [name, args]);
+  console.log(
+    `load average: ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
+  );
+  for (const engine of ['wasm-relaxed-simd', 'wasm-simd']) {
+    for (const sigma of [8, 24]) {
+      const parts = await call('parts', engine, sigma, runs);
+      console.log(
+        `${engine} σ ${sigma}: ` +
+          Object.entries(parts)
+            .map(([k, v]) => `${k} ${v.toFixed(1)}`)
+            .join(', '),
+      );
+    }
+  }
+  console.log(
+    `load average: ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
+  );
+} finally {
+  await context.close();
+  await server.close();
+  await rm(profile, { recursive: true, force: true });
+}
