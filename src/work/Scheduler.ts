@@ -482,16 +482,23 @@ export class Scheduler {
     for (const r of await this.o.store.running()) {
       if (this.runs.has(r.id) || r.owner === null) continue;
       const token = { id: r.id, owner: r.owner, attempt: r.runAttemptCount };
-      const free = await this.o.locks.request(
+      const recovered = await this.o.locks.request(
         workLockName(this.o.name, r.id),
         { ifAvailable: true },
-        async (lock) => {
-          if (lock && !this.dead) await this.o.store.mutate(true, (w) => recover(w, token));
-          return lock !== null;
-        },
+        async (lock) =>
+          lock && !this.dead ? this.o.store.mutate(true, (w) => recover(w, token)) : null,
       );
-      if (!free) this.recoverWhenFree(token);
+      if (recovered === null) this.recoverWhenFree(token);
+      else if (recovered) this.rescanReleased();
     }
+  }
+
+  /**
+   * Launches the work just recovered once its lock is let go: the broadcast of the recovery
+   * arrives while the lock is still held, so the launch it prompts finds the lock taken.
+   */
+  private rescanReleased(): void {
+    if (this.accepting) this.rescan();
   }
 
   /**
@@ -505,10 +512,10 @@ export class Scheduler {
     this.awaitingOwner.set(token.id, waiting);
     const lockName = workLockName(this.o.name, token.id);
     void this.o.locks
-      .request(lockName, { signal: waiting.signal }, async () => {
-        if (this.dead || !this.accepting) return;
-        if (await this.o.store.mutate(true, (w) => recover(w, token))) this.requestPump();
-      })
+      .request(lockName, { signal: waiting.signal }, async () =>
+        this.dead || !this.accepting ? false : this.o.store.mutate(true, (w) => recover(w, token)),
+      )
+      .then((recovered) => recovered && this.rescanReleased())
       .catch(() => undefined) // given up (stop): the next start recovers it
       .finally(() => this.awaitingOwner.delete(token.id));
   }

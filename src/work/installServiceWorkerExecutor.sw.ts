@@ -127,6 +127,8 @@ class ServiceWorkerRuntime implements ServiceWorkerExecutor {
 
   /** Drains in slices until nothing is pending, the budget ends, or a page wants the lock. */
   private async runSlices(until: number): Promise<LeadOutcome> {
+    // A page's executor queued behind this wake-up: it leads, this worker steps aside.
+    if (await this.wantedElsewhere()) return 'yielded';
     const scheduler = await this.getScheduler();
     const handOver = new AbortController();
     const watching = this.watchForPages(handOver);
@@ -147,10 +149,14 @@ class ServiceWorkerRuntime implements ServiceWorkerExecutor {
   /** A page's executor queued for the lock: stop taking work so that it leads. */
   private watchForPages(handOver: AbortController): ReturnType<typeof setInterval> {
     return setInterval(() => {
-      void navigator.locks.query().then((state) => {
-        if (state.pending?.some((l) => l.name === this.lockName)) handOver.abort();
-      });
+      void this.wantedElsewhere().then((wanted) => wanted && handOver.abort());
     }, YIELD_POLL_MS);
+  }
+
+  /** Wake-ups coalesce (see `lead`), so a request queued for the lock is another context's. */
+  private async wantedElsewhere(): Promise<boolean> {
+    const state = await navigator.locks.query();
+    return state.pending?.some((l) => l.name === this.lockName) ?? false;
   }
 
   /**

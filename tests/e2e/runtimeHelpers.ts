@@ -35,7 +35,7 @@ export async function enqueueCount(
 ): Promise<string[]> {
   return page.evaluate(
     async ({ count, options }) => {
-      const t = (window as TestWindow).blurOMaticTest;
+      const t = (window as unknown as TestWindow).blurOMaticTest;
       const requests = Array.from({ length: count }, () => t.oneTimeWork('test:count', options));
       await t.manager.enqueue(requests);
       return requests.map((r) => r.id);
@@ -47,13 +47,16 @@ export async function enqueueCount(
 /** Keeps the latest observed WorkInfos of `tag` in `window.seen`. */
 export async function observeTag(page: Page, tag: string): Promise<void> {
   await page.evaluate((tag) => {
-    const w = window as TestWindow;
+    const w = window as unknown as TestWindow;
     w.blurOMaticTest.manager.observe({ tags: [tag] }, (infos) => (w.seen = infos));
   }, tag);
 }
 
 export async function workInfos(page: Page, query: WorkQuery): Promise<WorkInfo[]> {
-  return page.evaluate((q) => (window as TestWindow).blurOMaticTest.manager.getWorkInfos(q), query);
+  return page.evaluate(
+    (q) => (window as unknown as TestWindow).blurOMaticTest.manager.getWorkInfos(q),
+    query,
+  );
 }
 
 type SwHandle = {
@@ -142,7 +145,9 @@ export function expectGuarantees(infos: WorkInfo[], records: ProbeRecord[]): voi
 
 /** Chromium's browser process for a profile: the one process without a `--type=` switch. */
 export function browserPid(userDataDir: string): number {
-  const out = execFileSync('pgrep', ['-f', '--', `--user-data-dir=${userDataDir}`], { encoding: 'utf8' });
+  const out = execFileSync('pgrep', ['-f', '--', `--user-data-dir=${userDataDir}`], {
+    encoding: 'utf8',
+  });
   for (const pid of out.trim().split('\n').map(Number)) {
     const cmd = execFileSync('ps', ['-o', 'args=', '-p', String(pid)], { encoding: 'utf8' });
     if (!cmd.includes('--type=')) return pid;
