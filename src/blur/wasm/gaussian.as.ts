@@ -1,11 +1,14 @@
 // @ts-nocheck -- AssemblyScript, compiled by asc (scripts/build-wasm.mjs), never by tsc.
 //
 // Recursive Gaussian (Young–van Vliet, 3 poles) with Triggs–Sdika boundaries for clamped edges.
-// One f32x4 holds the four premultiplied channels of one pixel. Four independent sequences (rows
-// in the horizontal pass, adjacent columns in the vertical pass) run interleaved so the CPU
+// One f32x4 holds the four premultiplied channels of one pixel. Independent sequences (two rows
+// in the horizontal pass, 16 adjacent columns in the vertical pass) run interleaved so the CPU
 // overlaps their dependency chains. The coefficients come from JS (src/blur/coefficients.ts), laid
 // out at `coef` as f32: b0, c1, c2, c3 (c = -a), then the 3×3 boundary matrix M row by row.
-// The image stays RGBA8 between the passes, so memory stays at one image plus a column of scratch.
+// The image stays RGBA8 between the passes, premultiplied (the horizontal pass reads straight
+// pixels and leaves premultiplied ones; the vertical pass writes straight ones), so memory stays at
+// one image plus scratch. Premultiplied 8-bit in between spares a division per pixel; only the
+// colour of nearly transparent pixels loses precision, as it does in the canvas itself.
 
 export const HEAP_BASE: usize = __heap_base;
 
@@ -46,20 +49,6 @@ function storeStraight(p: usize, v: v128): void {
   storeRounded(p, v128.and(straight, visible));
 }
 
-// The horizontal pass (T = u8) reads straight pixels and leaves premultiplied ones; the vertical
-// pass (T = f32) reads those and writes straight pixels. Premultiplied 8-bit in between keeps the
-// image at 4 bytes a pixel and spares a division per pixel; only the colour of nearly transparent
-// pixels loses precision, as it does in the canvas itself.
-function loadPixel<T>(p: usize): v128 {
-  if (isInteger<T>()) return loadStraight(p);
-  return loadPremultiplied(p);
-}
-
-function storePixel<T>(p: usize, v: v128): void {
-  if (isInteger<T>()) storeRounded(p, v);
-  else storeStraight(p, v);
-}
-
 function coefAt(coef: usize, i: usize): v128 {
   return f32x4.splat(load<f32>(coef + i * 4));
 }
@@ -76,116 +65,176 @@ function boundary(coef: usize, row: usize, u: v128, w1: v128, w2: v128, w3: v128
   );
 }
 
-// Filters four sequences of n pixels that start at p0..p3 and advance by `step` bytes, in place.
-// Scratch holds the causal output: n × 4 pixels × 16 bytes.
-function pass4<T>(
-  p0: usize,
-  p1: usize,
-  p2: usize,
-  p3: usize,
-  n: i32,
-  step: usize,
-  scratch: usize,
-  coef: usize,
-): void {
+// The horizontal pass filters two rows at a time along x. Pixels are read four at a time (one
+// 16-byte load widened in registers) and written four at a time; the two rows' dependency chains
+// overlap in the CPU. (Four rows at a time need more than the 16 vector registers of x86-64.)
+class H {
+  // b0 × the premultiplied pixel x (straight, 0..255): x · (b0·a/255, b0·a/255, b0·a/255, b0).
+  @inline
+  static premulB0(x: v128, k1: v128, k2: v128): v128 {
+    return f32x4.mul(x, madd(f32x4.shuffle(x, x, 3, 3, 3, 3), k1, k2));
+  }
+
+  // One step of either recursion: bx + c1·s1 + c2·s2 + c3·s3.
+  @inline
+  static step(bx: v128, s1: v128, s2: v128, s3: v128, c1: v128, c2: v128, c3: v128): v128 {
+    return madd(c1, s1, madd(c2, s2, madd(c3, s3, bx)));
+  }
+
+  @inline
+  static pack(y0: v128, y1: v128, y2: v128, y3: v128): v128 {
+    const half = f32x4.splat(0.5);
+    const i0 = roundToInt(f32x4.add(y0, half));
+    const i1 = roundToInt(f32x4.add(y1, half));
+    const i2 = roundToInt(f32x4.add(y2, half));
+    const i3 = roundToInt(f32x4.add(y3, half));
+    return i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_u(i0, i1), i16x8.narrow_i32x4_u(i2, i3));
+  }
+}
+
+// Rows at p0 and p1 (may be the same row), n pixels: straight RGBA8 in, premultiplied RGBA8 out.
+// Scratch holds the causal output, 32 bytes a pixel (row 0, row 1).
+function rowPair(p0: usize, p1: usize, n: i32, scratch: usize, coef: usize): void {
   const b0 = coefAt(coef, 0);
   const c1 = coefAt(coef, 1);
   const c2 = coefAt(coef, 2);
   const c3 = coefAt(coef, 3);
-  let x0 = loadPixel<T>(p0);
-  let x1 = loadPixel<T>(p1);
-  let x2 = loadPixel<T>(p2);
-  let x3 = loadPixel<T>(p3);
-  // Causal states w[n-1], w[n-2], w[n-3] per sequence; a constant left extension is steady state.
-  let a0 = x0,
-    b0s = x0,
-    d0 = x0;
-  let a1 = x1,
-    b1s = x1,
-    d1 = x1;
-  let a2 = x2,
-    b2s = x2,
-    d2 = x2;
-  let a3 = x3,
-    b3s = x3,
-    d3 = x3;
+  const k1 = f32x4.mul(b0, f32x4(1.0 / 255, 1.0 / 255, 1.0 / 255, 0));
+  const k2 = f32x4.mul(b0, f32x4(0, 0, 0, 1));
+  // Causal states w[i-1], w[i-2], w[i-3]; a constant left extension is at steady state.
+  let a0 = loadStraight(p0);
+  let b0s = a0;
+  let d0 = a0;
+  let a1 = loadStraight(p1);
+  let b1s = a1;
+  let d1 = a1;
+  const groups = n >> 2;
   let s = scratch;
   let off: usize = 0;
-  for (let i = 0; i < n; i++) {
-    x0 = loadPixel<T>(p0 + off);
-    x1 = loadPixel<T>(p1 + off);
-    x2 = loadPixel<T>(p2 + off);
-    x3 = loadPixel<T>(p3 + off);
-    const w0 = madd(c1, a0, madd(c2, b0s, madd(c3, d0, f32x4.mul(b0, x0))));
-    const w1 = madd(c1, a1, madd(c2, b1s, madd(c3, d1, f32x4.mul(b0, x1))));
-    const w2 = madd(c1, a2, madd(c2, b2s, madd(c3, d2, f32x4.mul(b0, x2))));
-    const w3 = madd(c1, a3, madd(c2, b3s, madd(c3, d3, f32x4.mul(b0, x3))));
+  for (let g = 0; g < groups; g++) {
+    const v0 = v128.load(p0 + off);
+    const lo0 = i16x8.extend_low_i8x16_u(v0);
+    const hi0 = i16x8.extend_high_i8x16_u(v0);
+    const v1 = v128.load(p1 + off);
+    const lo1 = i16x8.extend_low_i8x16_u(v1);
+    const hi1 = i16x8.extend_high_i8x16_u(v1);
+    let x = H.premulB0(f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_u(lo0)), k1, k2);
+    const w01 = H.step(x, a0, b0s, d0, c1, c2, c3);
+    x = H.premulB0(f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_u(lo1)), k1, k2);
+    const w11 = H.step(x, a1, b1s, d1, c1, c2, c3);
+    x = H.premulB0(f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_u(lo0)), k1, k2);
+    const w02 = H.step(x, w01, a0, b0s, c1, c2, c3);
+    x = H.premulB0(f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_u(lo1)), k1, k2);
+    const w12 = H.step(x, w11, a1, b1s, c1, c2, c3);
+    x = H.premulB0(f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_u(hi0)), k1, k2);
+    const w03 = H.step(x, w02, w01, a0, c1, c2, c3);
+    x = H.premulB0(f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_u(hi1)), k1, k2);
+    const w13 = H.step(x, w12, w11, a1, c1, c2, c3);
+    x = H.premulB0(f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_u(hi0)), k1, k2);
+    const w04 = H.step(x, w03, w02, w01, c1, c2, c3);
+    x = H.premulB0(f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_u(hi1)), k1, k2);
+    const w14 = H.step(x, w13, w12, w11, c1, c2, c3);
+    v128.store(s, w01);
+    v128.store(s, w11, 16);
+    v128.store(s, w02, 32);
+    v128.store(s, w12, 48);
+    v128.store(s, w03, 64);
+    v128.store(s, w13, 80);
+    v128.store(s, w04, 96);
+    v128.store(s, w14, 112);
+    a0 = w04;
+    b0s = w03;
+    d0 = w02;
+    a1 = w14;
+    b1s = w13;
+    d1 = w12;
+    s += 128;
+    off += 16;
+  }
+  for (let i = groups << 2; i < n; i++) {
+    const w0 = H.step(
+      H.premulB0(widen(v128.load32_zero(p0 + off)), k1, k2),
+      a0,
+      b0s,
+      d0,
+      c1,
+      c2,
+      c3,
+    );
+    const w1 = H.step(
+      H.premulB0(widen(v128.load32_zero(p1 + off)), k1, k2),
+      a1,
+      b1s,
+      d1,
+      c1,
+      c2,
+      c3,
+    );
     v128.store(s, w0);
     v128.store(s, w1, 16);
-    v128.store(s, w2, 32);
-    v128.store(s, w3, 48);
     d0 = b0s;
     b0s = a0;
     a0 = w0;
     d1 = b1s;
     b1s = a1;
     a1 = w1;
-    d2 = b2s;
-    b2s = a2;
-    a2 = w2;
-    d3 = b3s;
-    b3s = a3;
-    a3 = w3;
-    s += 64;
-    off += step;
+    s += 32;
+    off += 4;
   }
-  // Anticausal states y[n+1], y[n+2], y[n+3], seeded at the right edge.
-  let e0 = boundary(coef, 0, x0, a0, b0s, d0),
-    f0 = boundary(coef, 1, x0, a0, b0s, d0),
-    g0 = boundary(coef, 2, x0, a0, b0s, d0);
-  let e1 = boundary(coef, 0, x1, a1, b1s, d1),
-    f1 = boundary(coef, 1, x1, a1, b1s, d1),
-    g1 = boundary(coef, 2, x1, a1, b1s, d1);
-  let e2 = boundary(coef, 0, x2, a2, b2s, d2),
-    f2 = boundary(coef, 1, x2, a2, b2s, d2),
-    g2 = boundary(coef, 2, x2, a2, b2s, d2);
-  let e3 = boundary(coef, 0, x3, a3, b3s, d3),
-    f3 = boundary(coef, 1, x3, a3, b3s, d3),
-    g3 = boundary(coef, 2, x3, a3, b3s, d3);
-  off -= step;
-  storePixel<T>(p0 + off, e0);
-  storePixel<T>(p1 + off, e1);
-  storePixel<T>(p2 + off, e2);
-  storePixel<T>(p3 + off, e3);
-  s -= 64;
-  for (let i = n - 2; i >= 0; i--) {
-    s -= 64;
-    off -= step;
-    const y0 = madd(c1, e0, madd(c2, f0, madd(c3, g0, f32x4.mul(b0, v128.load(s)))));
-    const y1 = madd(c1, e1, madd(c2, f1, madd(c3, g1, f32x4.mul(b0, v128.load(s, 16)))));
-    const y2 = madd(c1, e2, madd(c2, f2, madd(c3, g2, f32x4.mul(b0, v128.load(s, 32)))));
-    const y3 = madd(c1, e3, madd(c2, f3, madd(c3, g3, f32x4.mul(b0, v128.load(s, 48)))));
-    storePixel<T>(p0 + off, y0);
-    storePixel<T>(p1 + off, y1);
-    storePixel<T>(p2 + off, y2);
-    storePixel<T>(p3 + off, y3);
+  // Anticausal states y[i+1], y[i+2], y[i+3], seeded at the right edge: y[n-1] is e.
+  off -= 4;
+  s -= 32;
+  const u0 = loadStraight(p0 + off);
+  const u1 = loadStraight(p1 + off);
+  let e0 = boundary(coef, 0, u0, a0, b0s, d0);
+  let f0 = boundary(coef, 1, u0, a0, b0s, d0);
+  let g0 = boundary(coef, 2, u0, a0, b0s, d0);
+  let e1 = boundary(coef, 0, u1, a1, b1s, d1);
+  let f1 = boundary(coef, 1, u1, a1, b1s, d1);
+  let g1 = boundary(coef, 2, u1, a1, b1s, d1);
+  storeRounded(p0 + off, e0);
+  storeRounded(p1 + off, e1);
+  // Single pixels down to a multiple of four, then groups of four.
+  const lastGroups = (n - 1) >> 2;
+  for (let i = n - 2; i >= lastGroups << 2; i--) {
+    off -= 4;
+    s -= 32;
+    const y0 = H.step(f32x4.mul(b0, v128.load(s)), e0, f0, g0, c1, c2, c3);
+    const y1 = H.step(f32x4.mul(b0, v128.load(s, 16)), e1, f1, g1, c1, c2, c3);
+    storeRounded(p0 + off, y0);
+    storeRounded(p1 + off, y1);
     g0 = f0;
     f0 = e0;
     e0 = y0;
     g1 = f1;
     f1 = e1;
     e1 = y1;
-    g2 = f2;
-    f2 = e2;
-    e2 = y2;
-    g3 = f3;
-    f3 = e3;
-    e3 = y3;
+  }
+  for (let g = lastGroups - 1; g >= 0; g--) {
+    off -= 16;
+    s -= 128;
+    const y03 = H.step(f32x4.mul(b0, v128.load(s, 96)), e0, f0, g0, c1, c2, c3);
+    const y13 = H.step(f32x4.mul(b0, v128.load(s, 112)), e1, f1, g1, c1, c2, c3);
+    const y02 = H.step(f32x4.mul(b0, v128.load(s, 64)), y03, e0, f0, c1, c2, c3);
+    const y12 = H.step(f32x4.mul(b0, v128.load(s, 80)), y13, e1, f1, c1, c2, c3);
+    const y01 = H.step(f32x4.mul(b0, v128.load(s, 32)), y02, y03, e0, c1, c2, c3);
+    const y11 = H.step(f32x4.mul(b0, v128.load(s, 48)), y12, y13, e1, c1, c2, c3);
+    const y00 = H.step(f32x4.mul(b0, v128.load(s)), y01, y02, y03, c1, c2, c3);
+    const y10 = H.step(f32x4.mul(b0, v128.load(s, 16)), y11, y12, y13, c1, c2, c3);
+    v128.store(p0 + off, H.pack(y00, y01, y02, y03));
+    v128.store(p1 + off, H.pack(y10, y11, y12, y13));
+    e0 = y00;
+    f0 = y01;
+    g0 = y02;
+    e1 = y10;
+    f1 = y11;
+    g1 = y12;
   }
 }
 
 // Rows row0..row1-1 of a straight RGBA8 image are blurred horizontally, in place, premultiplied.
-// A group with fewer than four rows repeats its first row: duplicates write identical bytes.
+// An odd last row is paired with itself: both halves write identical bytes.
+// Scratch: width × 32 bytes.
 export function blurRows(
   pix: usize,
   width: i32,
@@ -195,12 +244,9 @@ export function blurRows(
   coef: usize,
 ): void {
   const stride = <usize>width * 4;
-  for (let r = row0; r < row1; r += 4) {
+  for (let r = row0; r < row1; r += 2) {
     const p0 = pix + <usize>r * stride;
-    const p1 = r + 1 < row1 ? p0 + stride : p0;
-    const p2 = r + 2 < row1 ? p0 + 2 * stride : p0;
-    const p3 = r + 3 < row1 ? p0 + 3 * stride : p0;
-    pass4<u8>(p0, p1, p2, p3, width, 4, scratch, coef);
+    rowPair(p0, r + 1 < row1 ? p0 + stride : p0, width, scratch, coef);
   }
 }
 
