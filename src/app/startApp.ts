@@ -12,7 +12,7 @@ import { offerInstall } from './offerInstall';
 
 interface AppState {
   view: View;
-  manager: WorkManager;
+  manager: Promise<WorkManager>;
   chosen: File[];
   lastFailureShown: string | null;
   lastCompleteUrl: string | null;
@@ -22,17 +22,19 @@ export async function startApp(): Promise<void> {
   const view = findView();
   view.buildId.textContent = __BUILD_ID__;
   void registerServiceWorker({ onUpdateWaiting: (apply) => offerUpdate(view, apply) });
-  const manager = await openPageWorkManager({ name: WORK_NAME, executor: startExecutorWorker });
-  // The e2e build's tests enqueue their counting workers through the page's manager.
-  if (__E2E__) Object.assign(window, { blurOMaticTest: { manager, oneTimeWork } });
+  // Controls work while the database opens: a click waits for it instead of for the page.
+  const opening = openPageWorkManager({ name: WORK_NAME, executor: startExecutorWorker });
   const state: AppState = {
     view,
-    manager,
+    manager: opening,
     chosen: [],
     lastFailureShown: null,
     lastCompleteUrl: null,
   };
   bindControls(state);
+  const manager = await opening;
+  // The e2e build's tests enqueue their counting workers through the page's manager.
+  if (__E2E__) Object.assign(window, { blurOMaticTest: { manager, oneTimeWork } });
   manager.observe({ uniqueWorkNames: [UNIQUE_CHAIN] }, (infos) => onChain(state, infos));
   void renderSavedImages(view);
   reportShare(view);
@@ -74,11 +76,15 @@ function bindControls(state: AppState): void {
   performance.mark('app-ready');
   view.form.addEventListener('submit', (event) => {
     event.preventDefault();
+    performance.mark('start-clicked');
     void start(state).catch((error: unknown) =>
       showError(view, `Could not start: ${describe(error)}`),
     );
   });
-  view.cancel.addEventListener('click', () => void state.manager.cancelUniqueWork(UNIQUE_CHAIN));
+  view.cancel.addEventListener(
+    'click',
+    () => void state.manager.then((m) => m.cancelUniqueWork(UNIQUE_CHAIN)),
+  );
   view.seeFile.addEventListener('click', () => {
     const url = view.seeFile.dataset.url;
     if (url) window.open(url, '_blank', 'noopener');
@@ -116,7 +122,7 @@ function notImageMessage(files: readonly File[]): string {
 }
 
 async function start(state: AppState): Promise<void> {
-  const { view, manager } = state;
+  const { view } = state;
   showError(view, '');
   state.lastFailureShown = null;
   state.lastCompleteUrl = null;
@@ -124,7 +130,7 @@ async function start(state: AppState): Promise<void> {
   void requestPersistence(view);
   const sources = state.chosen.length > 0 ? state.chosen : [{ url: SAMPLE_URL }];
   renderScreen(view, { kind: 'loading', step: 'Waiting to start', percent: null });
-  await enqueueBlurChain(manager, sources, {
+  await enqueueBlurChain(await state.manager, sources, {
     level: selectedLevel(view),
     slowMotion: view.slowMotion.checked,
   });

@@ -5,7 +5,7 @@
 import { chromium } from '@playwright/test';
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
@@ -57,6 +57,47 @@ async function waitForServer() {
   throw new Error('vite preview did not start');
 }
 
+/**
+ * Clicks Start the moment the page enables it (an init script watches the button), so the time
+ * is the app's, not the test driver's; `?bench-click` turns the watcher on for one navigation.
+ */
+function clickWhenEnabled() {
+  if (!location.search.includes('bench-click')) return;
+  const observer = new MutationObserver(() => {
+    const start = document.getElementById('start');
+    if (start && !start.disabled) {
+      observer.disconnect();
+      start.click();
+    }
+  });
+  observer.observe(document, { subtree: true, childList: true, attributes: true });
+}
+
+async function oneRun(page, url, playwrightClick) {
+  await page.goto(url, { waitUntil: 'commit' });
+  if (playwrightClick) await page.getByRole('button', { name: 'Start' }).click();
+  await page.waitForFunction(() => performance.getEntriesByName('start-handled').length > 0);
+  const phases = await page.evaluate(() => {
+    const nav = performance.getEntriesByType('navigation')[0];
+    const mark = (n) => performance.getEntriesByName(n)[0]?.startTime ?? NaN;
+    return {
+      fromCache: nav.workerStart > 0,
+      response: nav.responseEnd,
+      domContentLoaded: nav.domContentLoadedEventEnd,
+      ready: mark('app-ready'),
+      clicked: mark('start-clicked'),
+      handled: mark('start-handled'),
+    };
+  });
+  if (!phases.fromCache) throw new Error('the navigation was not served by the service worker');
+  const f = (n) => n.toFixed(0);
+  console.log(
+    `  response ${f(phases.response)} ms, DOMContentLoaded ${f(phases.domContentLoaded)} ms, Start enabled ${f(phases.ready)} ms, clicked ${f(phases.clicked)} ms, handled ${f(phases.handled)} ms`,
+  );
+  await page.getByRole('button', { name: 'See File' }).waitFor({ timeout: 60_000 });
+  return phases.handled;
+}
+
 async function measureStartClicks() {
   const userDataDir = mkdtempSync(join(tmpdir(), 'bom-bench-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
@@ -65,38 +106,18 @@ async function measureStartClicks() {
     args: ARGS,
   });
   try {
+    await context.addInitScript(clickWhenEnabled);
     const page = context.pages()[0] ?? (await context.newPage());
     await page.goto(ORIGIN);
     await page.evaluate(() => navigator.serviceWorker.ready);
-    const times = [];
-    for (let i = 0; i < RUNS; i++) {
-      await page.goto(ORIGIN);
-      const start = page.getByRole('button', { name: 'Start' });
-      await start.click();
-      const handle = await page.waitForFunction(
-        () => performance.getEntriesByName('start-handled')[0]?.startTime,
-      );
-      const fromCache = await page.evaluate(
-        () => performance.getEntriesByType('navigation')[0].workerStart > 0,
-      );
-      times.push(await handle.jsonValue());
-      const phases = await page.evaluate(() => {
-        const nav = performance.getEntriesByType('navigation')[0];
-        const mark = (n) => performance.getEntriesByName(n)[0]?.startTime ?? NaN;
-        return {
-          response: nav.responseEnd,
-          domContentLoaded: nav.domContentLoadedEventEnd,
-          ready: mark('app-ready'),
-          handled: mark('start-handled'),
-        };
-      });
-      console.log(
-        `  run ${i + 1}: response ${phases.response.toFixed(0)} ms, DOMContentLoaded ${phases.domContentLoaded.toFixed(0)} ms, app ready ${phases.ready.toFixed(0)} ms, Start handled ${phases.handled.toFixed(0)} ms`,
-      );
-      if (!fromCache) throw new Error('the navigation was not served by the service worker');
-      await page.getByRole('button', { name: 'See File' }).waitFor({ timeout: 60_000 });
-    }
-    return times;
+    const instant = [];
+    const driven = [];
+    console.log('Clicked the moment Start is enabled:');
+    for (let i = 0; i < RUNS; i++)
+      instant.push(await oneRun(page, `${ORIGIN}/?bench-click`, false));
+    console.log('Clicked by Playwright (its actionability checks included):');
+    for (let i = 0; i < RUNS; i++) driven.push(await oneRun(page, ORIGIN, true));
+    return { instant, driven };
   } finally {
     await context.close();
     rmSync(userDataDir, { recursive: true, force: true });
@@ -115,15 +136,27 @@ const server = spawn('npx', ['vite', 'preview', '--port', String(PORT), '--stric
 });
 try {
   await waitForServer();
-  const times = await measureStartClicks();
+  const { instant, driven } = await measureStartClicks();
+  const list = (xs) => xs.map((t) => t.toFixed(0)).join(', ');
   console.log(
-    `Navigation → handled Start click, from the service worker's cache (${RUNS} runs): ${times.map((t) => t.toFixed(0)).join(', ')} ms`,
+    `Navigation → handled Start click, from the service worker's cache, ${RUNS} runs each:`,
   );
-  console.log(`  median: ${median(times).toFixed(0)} ms (budget 500 ms)`);
+  console.log(
+    `  clicked when enabled: ${list(instant)} ms; median ${median(instant).toFixed(0)} ms (budget 500 ms)`,
+  );
+  console.log(
+    `  clicked by Playwright: ${list(driven)} ms; median ${median(driven).toFixed(0)} ms`,
+  );
+  console.log(
+    `  load average: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   console.log(
     JSON.stringify({
       main_js_gzip_kb: +(gzipBytes / 1024).toFixed(1),
-      start_click_median_ms: +median(times).toFixed(0),
+      start_click_median_ms: +median(instant).toFixed(0),
+      playwright_click_median_ms: +median(driven).toFixed(0),
     }),
   );
 } finally {
