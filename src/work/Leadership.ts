@@ -56,17 +56,20 @@ export class Leadership {
     await released;
   }
 
-  /** Stops taking work and lets go of the lock (or leaves the queue for it) at once. */
-  async give(): Promise<void> {
+  /**
+   * Stops taking work and lets go of the lock (or leaves the queue for it) at once; resolves
+   * then, not when the runs in flight end (a frozen page's runs end when it is resumed).
+   */
+  give(): Promise<void> {
     this.want = false;
     this.waiting?.abort();
     this.waiting = null;
     const release = this.release;
     this.release = null;
-    if (!release) return;
-    const stopped = this.scheduler.stop();
+    if (!release) return Promise.resolve();
+    void this.scheduler.stop();
     release();
-    await stopped;
+    return Promise.resolve();
   }
 
   /** Stops taking work, waits for the runs in flight, then lets go: a clean shutdown. */

@@ -1,3 +1,4 @@
+import { BATTERY_KEY, type BatteryReading } from './batteryReading';
 import { browserBroadcast, WorkHub, type ChannelFactory } from './broadcast';
 import { systemClock, type Clock } from './clock';
 import { dbName, openWorkDb } from './db';
@@ -152,6 +153,11 @@ export class WorkManager {
   /** Deletes finished work none of whose dependents is unfinished. */
   async pruneWork(): Promise<void> {
     await this.store.mutate(false, (w) => prune(w));
+  }
+
+  /** @internal A window shares its Battery Status reading with the contexts that lack the API. */
+  async shareBatteryReading(reading: BatteryReading): Promise<void> {
+    await this.store.writeMeta(BATTERY_KEY, reading);
   }
 
   close(): void {

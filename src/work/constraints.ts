@@ -1,3 +1,4 @@
+import { BATTERY_READING_TTL_MS, isBatteryReading } from './batteryReading';
 import type { Constraints, StopReason } from './types';
 
 /** What the device offers now, as the constraint sources see it. */
@@ -69,20 +70,39 @@ interface NavigatorLike {
 /** Android's BATTERY_LOW threshold is about 15 %; storage is low under 10 % of the quota free. */
 const LOW_BATTERY = 0.15;
 const LOW_STORAGE = 0.1;
-const STORAGE_POLL_MS = 60_000;
+const POLL_MS = 60_000;
+
+export interface BrowserConstraintsOptions {
+  /** Reads the BatteryReading a window shared (see batteryReading.ts), where there is no API. */
+  sharedBattery?: () => Promise<unknown>;
+}
 
 /**
- * The browser's signals: `navigator.onLine` and the Network Information API (cellular or
- * save-data count as metered), the Battery API where it exists, `storage.estimate()` polled.
- * Unknown signals count as met: a browser without the Battery API is treated as charging.
+ * The browser's signals, with the definitions the README states:
+ * - network: offline when `navigator.onLine` is false (read afresh at every check, since a
+ *   worker may miss the events); `unmetered` when connected and Network Information does not
+ *   report `cellular` or `saveData`; everything else connected is `metered`.
+ * - battery: the Battery Status API where this context has it (windows), else the reading a
+ *   window shared through IndexedDB, for 15 minutes; with no fresh reading it counts as met.
+ *   Low = not charging and under 15 %.
+ * - storage: low when less than 10 % of the quota from `storage.estimate()` is free (polled).
  */
 export class BrowserConstraints extends MemoryConstraints {
   private stopPolling: (() => void) | undefined;
   private readonly nav = (globalThis as { navigator?: NavigatorLike }).navigator ?? {};
 
-  constructor() {
+  constructor(private readonly options: BrowserConstraintsOptions = {}) {
     super();
     this.set({ network: this.network() });
+  }
+
+  override current(): ConstraintState {
+    const state = super.current();
+    const network = this.network();
+    if (network === state.network) return state;
+    // Tell the subscribers later: current() is called from inside their own checks.
+    queueMicrotask(() => this.set({ network: this.network() }));
+    return { ...state, network };
   }
 
   override subscribe(listener: () => void): () => void {
@@ -103,29 +123,43 @@ export class BrowserConstraints extends MemoryConstraints {
     target.addEventListener?.('online', onNetwork);
     target.addEventListener?.('offline', onNetwork);
     this.nav.connection?.addEventListener('change', onNetwork);
-    void this.watchBattery();
-    void this.checkStorage();
-    const timer = globalThis.setInterval(() => void this.checkStorage(), STORAGE_POLL_MS);
+    const local = this.nav.getBattery !== undefined;
+    if (local) void this.watchBattery();
+    const poll = () => {
+      void this.checkStorage();
+      if (!local) void this.readSharedBattery();
+    };
+    poll();
+    const timer = globalThis.setInterval(poll, POLL_MS);
     return () => globalThis.clearInterval(timer);
   }
 
   private async watchBattery(): Promise<void> {
     const battery = await this.nav.getBattery?.().catch(() => undefined);
     if (!battery) return;
-    const update = () =>
-      this.set({
-        charging: battery.charging,
-        batteryLow: !battery.charging && battery.level < LOW_BATTERY,
-      });
+    const update = () => this.setBattery(battery.level, battery.charging);
     battery.addEventListener('levelchange', update);
     battery.addEventListener('chargingchange', update);
     update();
+  }
+
+  private async readSharedBattery(): Promise<void> {
+    const reading: unknown = await this.options.sharedBattery?.().catch(() => undefined);
+    const fresh = isBatteryReading(reading) && Date.now() - reading.at < BATTERY_READING_TTL_MS;
+    if (fresh) this.setBattery(reading.level, reading.charging);
+    else this.setBattery(1, true); // unknown counts as met
+  }
+
+  private setBattery(level: number, charging: boolean): void {
+    const batteryLow = !charging && level < LOW_BATTERY;
+    const s = super.current();
+    if (s.charging !== charging || s.batteryLow !== batteryLow) this.set({ charging, batteryLow });
   }
 
   private async checkStorage(): Promise<void> {
     const estimate = await this.nav.storage?.estimate?.().catch(() => undefined);
     if (!estimate?.quota) return;
     const low = (estimate.quota - (estimate.usage ?? 0)) / estimate.quota < LOW_STORAGE;
-    if (low !== this.current().storageLow) this.set({ storageLow: low });
+    if (low !== super.current().storageLow) this.set({ storageLow: low });
   }
 }

@@ -8,8 +8,11 @@ export interface WorkSchema extends DBSchema {
     value: WorkRecord;
     indexes: { state: string; due: [string, number]; tags: string; uniqueName: string };
   };
-  /** `rev`: the last committed revision, bumped by every readwrite transaction. */
-  meta: { key: string; value: number };
+  /**
+   * `rev`: the last committed revision, bumped by every readwrite transaction; `battery`: the
+   * latest BatteryReading a window shared. Values are unknown until a guard checks them.
+   */
+  meta: { key: string; value: unknown };
 }
 
 export type WorkDb = IDBPDatabase<WorkSchema>;

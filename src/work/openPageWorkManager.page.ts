@@ -35,7 +35,31 @@ export async function openPageWorkManager(options: PageWorkManagerOptions): Prom
   const sync = new SyncKeeper(ready, tag);
   manager.observe({ states: [...PENDING] }, (infos) => sync.pendingChanged(infos));
   listenToLifecycle(manager, executor, () => wakeServiceWorker(ready, options.name, sync));
+  void shareBattery(manager);
   return manager;
+}
+
+interface BatteryLike extends EventTarget {
+  level: number;
+  charging: boolean;
+}
+
+/** Readings expire after 15 minutes (batteryReading.ts): refresh well before, while open. */
+const BATTERY_SHARE_MS = 5 * 60_000;
+
+/** Only windows have the Battery Status API: share its readings with the executors. */
+async function shareBattery(manager: WorkManager): Promise<void> {
+  const nav = navigator as Navigator & { getBattery?: () => Promise<BatteryLike> };
+  const battery = await nav.getBattery?.().catch(() => undefined);
+  if (!battery) return;
+  const share = (): void =>
+    void manager
+      .shareBatteryReading({ level: battery.level, charging: battery.charging, at: Date.now() })
+      .catch(() => undefined); // the connection closed (an upgrade): nothing to share into
+  battery.addEventListener('levelchange', share);
+  battery.addEventListener('chargingchange', share);
+  setInterval(share, BATTERY_SHARE_MS);
+  share();
 }
 
 function defaultRegistration(): Promise<ServiceWorkerRegistration | undefined> {

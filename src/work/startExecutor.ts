@@ -1,3 +1,4 @@
+import { BATTERY_KEY } from './batteryReading';
 import { systemClock } from './clock';
 import { BrowserConstraints, type ConstraintSource } from './constraints';
 import type { AnyWorkerDefinition } from './defineWorker';
@@ -42,7 +43,9 @@ export async function createScheduler(options: ExecutorOptions): Promise<Schedul
     workers: options.workers,
     clock,
     locks: options.locks ?? browserLocks() ?? new MemoryLocks(),
-    constraints: options.constraints ?? new BrowserConstraints(),
+    constraints:
+      options.constraints ??
+      new BrowserConstraints({ sharedBattery: () => store.readMeta(BATTERY_KEY) }),
     maxConcurrency: options.maxConcurrency,
     runTimeoutMs: options.runTimeoutMs,
     rescanMs: options.rescanMs,

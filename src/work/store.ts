@@ -181,6 +181,17 @@ export class WorkStore {
     return next ? next.key[1] : Infinity;
   }
 
+  /** A value of the meta store other than `rev` (a shared device reading): unknown until checked. */
+  async readMeta(key: string): Promise<unknown> {
+    if (key === 'rev') throw new WorkError('invalid-request', 'rev is written by mutate only');
+    return this.db.get('meta', key);
+  }
+
+  async writeMeta(key: string, value: unknown): Promise<void> {
+    if (key === 'rev') throw new WorkError('invalid-request', 'rev is written by mutate only');
+    await this.db.put('meta', value, key);
+  }
+
   async running(): Promise<WorkRecord[]> {
     const values: unknown[] = await this.db.getAllFromIndex('work', 'state', 'RUNNING');
     return values.filter(isWorkRecord);
