@@ -56,13 +56,13 @@ export function wasmModule(variant: WasmVariant): WebAssembly.Module | null {
 
 /**
  * Memory layout: [static data][coefficients][scratch][pixels]. Scratch serves the horizontal pass
- * (4 rows × width × 16 B) and the vertical one (a 16-column strip in f32: (height + 6) × 256 B).
+ * (2 rows × width × 16 B) and the vertical one (a 16-column strip in f32: (height + 6) × 256 B).
  */
 function layout(heapBase: number, width: number, height: number) {
   const align = (n: number) => Math.ceil(n / 64) * 64;
   const coef = align(heapBase);
   const scratch = align(coef + COEFFICIENT_COUNT * 4);
-  const pixels = align(scratch + Math.max(width * 64, (height + 6) * 256));
+  const pixels = align(scratch + Math.max(width * 32, (height + 6) * 256));
   const end = pixels + width * height * 4;
   return { coef, scratch, pixels, pages: Math.ceil(end / PAGE) };
 }

@@ -42,6 +42,18 @@ try {
       .map((x) => x.toFixed(2))
       .join(' ')}`,
   );
+  if (process.argv.includes('--pipeline')) {
+    await call('prepareJpeg', 4000, 3000);
+    const parts = await call('pipelineParts', runs);
+    console.log(
+      'pipeline: ' +
+        Object.entries(parts)
+          .map(([k, v]) => `${k} ${v.toFixed(1)}`)
+          .join(', '),
+    );
+    const theirs = await call('pipelineCanvas', 8, runs);
+    console.log(`canvas pipeline: ${theirs.toFixed(1)}`);
+  }
   for (const engine of ['wasm-relaxed-simd', 'wasm-simd']) {
     for (const sigma of [8, 24]) {
       const parts = await call('parts', engine, sigma, runs);
