@@ -75,7 +75,16 @@ const POLL_MS = 60_000;
 export interface BrowserConstraintsOptions {
   /** Reads the BatteryReading a window shared (see batteryReading.ts), where there is no API. */
   sharedBattery?: () => Promise<unknown>;
+  /**
+   * Resolves true when the network answers. Where `navigator.onLine` cannot be trusted (a
+   * service worker: Chromium fires it no online/offline events, and under DevTools offline
+   * emulation it reads true once the last page closes, while fetches fail), connectivity is
+   * judged by this probe: offline until it first answers, re-probed every 10 s and on `online`.
+   */
+  probe?: () => Promise<boolean>;
 }
+
+const PROBE_MS = 10_000;
 
 /**
  * The browser's signals, with the definitions the README states:
@@ -89,6 +98,8 @@ export interface BrowserConstraintsOptions {
  */
 export class BrowserConstraints extends MemoryConstraints {
   private stopPolling: (() => void) | undefined;
+  /** The probe's last answer; null before the first. */
+  private reachable: boolean | null = null;
   private readonly nav = (globalThis as { navigator?: NavigatorLike }).navigator ?? {};
 
   constructor(private readonly options: BrowserConstraintsOptions = {}) {
@@ -113,16 +124,24 @@ export class BrowserConstraints extends MemoryConstraints {
 
   private network(): ConstraintState['network'] {
     if (this.nav.onLine === false) return 'offline';
+    if (this.options.probe && this.reachable !== true) return 'offline';
     const c = this.nav.connection;
     return c && (c.type === 'cellular' || c.saveData) ? 'metered' : 'unmetered';
   }
 
   private watch(): () => void {
-    const onNetwork = () => this.set({ network: this.network() });
+    const onNetwork = () => {
+      this.set({ network: this.network() });
+      void this.probeNetwork();
+    };
     const target = globalThis as unknown as Partial<EventTarget>;
     target.addEventListener?.('online', onNetwork);
     target.addEventListener?.('offline', onNetwork);
     this.nav.connection?.addEventListener('change', onNetwork);
+    void this.probeNetwork();
+    const probing = this.options.probe
+      ? globalThis.setInterval(() => void this.probeNetwork(), PROBE_MS)
+      : undefined;
     const local = this.nav.getBattery !== undefined;
     if (local) void this.watchBattery();
     const poll = () => {
@@ -131,7 +150,17 @@ export class BrowserConstraints extends MemoryConstraints {
     };
     poll();
     const timer = globalThis.setInterval(poll, POLL_MS);
-    return () => globalThis.clearInterval(timer);
+    return () => {
+      globalThis.clearInterval(timer);
+      globalThis.clearInterval(probing);
+    };
+  }
+
+  private async probeNetwork(): Promise<void> {
+    if (!this.options.probe) return;
+    this.reachable = await this.options.probe().catch(() => false);
+    const network = this.network();
+    if (network !== super.current().network) this.set({ network });
   }
 
   private async watchBattery(): Promise<void> {

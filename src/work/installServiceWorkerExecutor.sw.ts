@@ -172,9 +172,29 @@ class ServiceWorkerRuntime implements ServiceWorkerExecutor {
   }
 
   private getScheduler(): Promise<Scheduler> {
-    this.scheduler ??= createScheduler({ maxConcurrency: 2, ...this.options });
+    this.scheduler ??= createScheduler({
+      maxConcurrency: 2,
+      connectivityProbe: probeScope,
+      ...this.options,
+    });
     return this.scheduler;
   }
+}
+
+/**
+ * Connected = the origin answers (any status). The service worker's own fetches bypass its
+ * fetch handler, so this really goes to the network.
+ */
+async function probeScope(): Promise<boolean> {
+  const request = fetch(self.registration.scope, {
+    method: 'HEAD',
+    cache: 'no-store',
+    signal: AbortSignal.timeout(5_000),
+  });
+  return request.then(
+    () => true,
+    () => false,
+  );
 }
 
 function pause(ms: number, signal: AbortSignal): Promise<void> {

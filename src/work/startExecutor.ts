@@ -17,6 +17,8 @@ export interface ExecutorOptions extends WorkManagerOptions {
   runTimeoutMs?: number;
   rescanMs?: number;
   progressIntervalMs?: number;
+  /** Judges connectivity by a request where navigator.onLine is unreliable (service worker). */
+  connectivityProbe?: () => Promise<boolean>;
   /** The page that started this executor, heard for 'pause' / 'resume' (see runtimeMessages). */
   page?: CommandSource;
 }
@@ -45,7 +47,10 @@ export async function createScheduler(options: ExecutorOptions): Promise<Schedul
     locks: options.locks ?? browserLocks() ?? new MemoryLocks(),
     constraints:
       options.constraints ??
-      new BrowserConstraints({ sharedBattery: () => store.readMeta(BATTERY_KEY) }),
+      new BrowserConstraints({
+        sharedBattery: () => store.readMeta(BATTERY_KEY),
+        probe: options.connectivityProbe,
+      }),
     maxConcurrency: options.maxConcurrency,
     runTimeoutMs: options.runTimeoutMs,
     rescanMs: options.rescanMs,

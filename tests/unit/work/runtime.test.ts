@@ -142,6 +142,26 @@ describe('BrowserConstraints definitions', () => {
     expect(c.current().network).toBe('metered');
   });
 
+  it('network with a probe: offline until the probe answers, whatever navigator.onLine says', async () => {
+    vi.stubGlobal('navigator', { onLine: true });
+    if (!('addEventListener' in globalThis)) {
+      // Node's global scope is no EventTarget: lend it one, as windows and workers have.
+      const events = new EventTarget();
+      vi.stubGlobal('addEventListener', events.addEventListener.bind(events));
+      vi.stubGlobal('dispatchEvent', events.dispatchEvent.bind(events));
+    }
+    let reachable = false;
+    const c = new BrowserConstraints({ probe: () => Promise.resolve(reachable) });
+    expect(c.current().network).toBe('offline');
+    c.subscribe(() => undefined);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(c.current().network).toBe('offline');
+    reachable = true;
+    dispatchGlobal('online');
+    await new Promise((r) => setTimeout(r, 10));
+    expect(c.current().network).toBe('unmetered');
+  });
+
   it('battery: a shared reading counts for 15 minutes, then the constraint counts as met', async () => {
     vi.stubGlobal('navigator', { onLine: true });
     let reading: unknown = { level: 0.1, charging: false, at: Date.now() };
@@ -166,3 +186,8 @@ describe('BrowserConstraints definitions', () => {
     expect(estimate).toHaveBeenCalled();
   });
 });
+
+/** `online` as the browser fires it, on the global scope the constraints listen to. */
+function dispatchGlobal(type: string): void {
+  (globalThis as unknown as EventTarget).dispatchEvent(new Event(type));
+}
