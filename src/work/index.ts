@@ -53,3 +53,4 @@ export {
   type ConstraintSource,
   type ConstraintState,
 } from './constraints';
+export { corruptRecords, type CorruptRecord } from './corruptRecords';

@@ -1,6 +1,7 @@
 import type { WorkChange, WorkHub } from './broadcast';
 import type { ReadTx, WorkDb, WorkTx } from './db';
-import { isWorkRecord, type WorkRecord } from './record';
+import { readable } from './corruptRecords';
+import type { WorkRecord } from './record';
 import { isFinished, type WorkQuery, type WorkState } from './types';
 import { WorkError } from './WorkError';
 
@@ -26,7 +27,7 @@ export class Writer {
     const cached = this.records.get(id);
     if (cached) return cached;
     const value: unknown = await this.tx.objectStore('work').get(id);
-    return isWorkRecord(value) ? value : undefined;
+    return readable(value) ? value : undefined;
   }
 
   async require(id: string): Promise<WorkRecord> {
@@ -38,7 +39,7 @@ export class Writer {
   async byIndex(index: 'tags' | 'uniqueName' | 'state', key: string): Promise<WorkRecord[]> {
     const values: unknown[] = await this.tx.objectStore('work').index(index).getAll(key);
     const out: WorkRecord[] = [];
-    for (const value of values.filter(isWorkRecord)) {
+    for (const value of values.filter(readable)) {
       const current = await this.get(value.id);
       if (current) out.push(current);
     }
@@ -150,14 +151,14 @@ export class WorkStore {
     const stored: unknown = await tx.objectStore('meta').get('rev');
     const values = await candidates(tx, query);
     await tx.done;
-    const records = values.filter(isWorkRecord).filter((r) => matchesQuery(r, query));
+    const records = values.filter(readable).filter((r) => matchesQuery(r, query));
     const unique = [...new Map(records.map((r) => [r.id, r])).values()].sort(byOrder);
     return { records: unique, rev: typeof stored === 'number' ? stored : 0 };
   }
 
   async get(id: string): Promise<WorkRecord | undefined> {
     const value: unknown = await this.db.get('work', id);
-    return isWorkRecord(value) ? value : undefined;
+    return readable(value) ? value : undefined;
   }
 
   /**
@@ -172,7 +173,7 @@ export class WorkStore {
     );
     while (cursor) {
       const value: unknown = cursor.value;
-      if (isWorkRecord(value) && !visit(value)) break;
+      if (readable(value) && !visit(value)) break;
       cursor = await cursor.continue();
     }
     const later = IDBKeyRange.bound(['ENQUEUED', now], ['ENQUEUED', Infinity], true);
@@ -194,7 +195,7 @@ export class WorkStore {
 
   async running(): Promise<WorkRecord[]> {
     const values: unknown[] = await this.db.getAllFromIndex('work', 'state', 'RUNNING');
-    return values.filter(isWorkRecord);
+    return values.filter(readable);
   }
 
   close(): void {
