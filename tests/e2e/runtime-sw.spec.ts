@@ -93,10 +93,7 @@ async function enqueueChain(page: Page, inputs: object[]): Promise<string[]> {
     const manager = t.manager as unknown as {
       beginWith(r: unknown): { then(r: unknown): unknown; enqueue(): Promise<void> };
     };
-    let chain = manager.beginWith(requests[0]) as {
-      then(r: unknown): unknown;
-      enqueue(): Promise<void>;
-    };
+    let chain = manager.beginWith(requests[0]);
     for (const r of requests.slice(1)) chain = chain.then(r) as typeof chain;
     await chain.enqueue();
     return requests.map((r) => r.id);
