@@ -257,6 +257,7 @@ export function blurRows(
 // dependency chain. Scratch holds the strip in f32, ROW bytes a row: three rows of left state
 // (x[0], the steady state of a constant extension), the height rows, and two rows past the end.
 const ROW: usize = 256;
+const AHEAD: usize = 16;
 
 // Truncation of v (already offset by 0.5), for the saturating narrows that follow.
 function roundToInt(v: v128): v128 {
@@ -383,7 +384,13 @@ function columnStrip(
   const full = count == 16;
   let p = pix;
   let s = top;
+  // The strip steps down by a whole row, which no hardware prefetcher follows, and WASM has no
+  // prefetch instruction: a byte is read AHEAD rows below, so that row's line is on its way.
+  const last = pix + <usize>(height - 1) * stride;
+  const ahead = AHEAD * stride;
+  let touched: u32 = 0;
   for (let r = 0; r < height; r++) {
+    touched |= load<u8>(min(p + ahead, last));
     if (full) {
       Groups.causal(p, s, b0, c1, c2, c3);
       Groups.causal(p + 16, s + 64, b0, c1, c2, c3);
@@ -421,6 +428,7 @@ function columnStrip(
       anticausalRow(p, s, count, b0, c1, c2, c3);
     }
   }
+  store<u8>(scratch + <usize>(height + 5) * ROW, touched); // keeps the reads; a spare row
 }
 
 // Columns col0..col1-1 (after blurRows) are blurred vertically, in place, back to straight RGBA8.

@@ -69,13 +69,21 @@ async function run(context, base) {
   const engine = info.engines[0];
 
   console.log('\n12 MP (4000×3000) RGBA kernel, median ms:');
-  const k = {};
+  // Round-robin: each round times every engine once, so a change in the machine's load falls on
+  // all of them alike rather than on whichever ran during it; medians over the rounds.
+  const samples = {};
+  const add = (key, ms) => (samples[key] ??= []).push(ms);
+  for (let round = 0; round < RUNS; round++) {
+    for (const sigma of [8, 24]) {
+      add(`ours${sigma}`, await call('ours', engine, sigma, 1));
+      add(`simd${sigma}`, await call('ours', 'wasm-simd', sigma, 1));
+      add(`canvas${sigma}`, await call('canvasFilter', sigma, 1));
+      if (round < 3) add(`stack${sigma}`, await call('stackBlur', sigma === 8 ? 19 : 58, 1));
+    }
+  }
+  const k = Object.fromEntries(Object.entries(samples).map(([key, v]) => [key, median(v)]));
   for (const sigma of [8, 24]) {
     const r = sigma === 8 ? 19 : 58;
-    k[`ours${sigma}`] = await call('ours', engine, sigma, RUNS);
-    k[`simd${sigma}`] = await call('ours', 'wasm-simd', sigma, RUNS);
-    k[`canvas${sigma}`] = await call('canvasFilter', sigma, RUNS);
-    k[`stack${sigma}`] = await call('stackBlur', r, Math.min(RUNS, 3));
     console.log(
       `  σ ${sigma}: ours (${engine}) ${k[`ours${sigma}`].toFixed(1)}, ours (wasm-simd) ${k[`simd${sigma}`].toFixed(1)},` +
         ` canvas filter ${k[`canvas${sigma}`].toFixed(1)}, StackBlur r=${r} ${k[`stack${sigma}`].toFixed(1)}` +
@@ -96,8 +104,13 @@ async function run(context, base) {
 
   console.log('\nEnd to end, 12 MP JPEG → blurred JPEG (σ 8), median ms:');
   const jpegBytes = await call('prepareJpeg', 4000, 3000);
-  const pOurs = await call('pipelineOurs', 8, RUNS);
-  const pCanvas = await call('pipelineCanvas', 8, RUNS);
+  const pSamples = { ours: [], canvas: [] };
+  for (let round = 0; round < RUNS; round++) {
+    pSamples.ours.push(await call('pipelineOurs', 8, 1));
+    pSamples.canvas.push(await call('pipelineCanvas', 8, 1));
+  }
+  const pOurs = median(pSamples.ours);
+  const pCanvas = median(pSamples.canvas);
   console.log(
     `  input ${(jpegBytes / 1e6).toFixed(1)} MB; ours ${pOurs.toFixed(0)}, createImageBitmap → canvas filter → convertToBlob ${pCanvas.toFixed(0)}`,
   );
@@ -110,6 +123,11 @@ async function run(context, base) {
     peak_memory_ratio: round(Math.max(...ratios)),
     psnr_db_min: round(psnrMin),
   };
+  console.log(
+    `\nload average at the end: ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
+  );
   console.log(JSON.stringify(figures));
 }
 
@@ -138,6 +156,11 @@ async function memoryFigures(context, base) {
   }
   await page.close();
   return ratios;
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
 }
 
 function round(x) {
