@@ -196,3 +196,44 @@ test('Cancel while a blur runs in the pool: the pool worker is terminated, CANCE
   const [run] = runsOf(await probeRecords(page), id);
   expect(run.end).toBeNull(); // the worker never returned: its pool call was cut off
 });
+
+// Headless Chromium 156 cannot freeze a page for real: CDP Page.setWebLifecycleState fires
+// neither `freeze` nor `resume` (seen), and a page whose worker holds Web Locks is not put in the
+// back/forward cache. So the lifecycle events are dispatched to the page as the browser would.
+test('a tab told it is frozen gives up the lead at once, and queues again on resume', async ({
+  app,
+}) => {
+  const leader = await firstTab(app);
+  const other = await openTab(app, leader);
+  const holder = () =>
+    other.evaluate(async () => {
+      const { held = [] } = await navigator.locks.query();
+      return held.find((l) => l.name === 'work:blur-o-matic:scheduler')?.clientId ?? null;
+    });
+  const leaderClient = await holder();
+  expect(leaderClient).not.toBeNull();
+  const [running] = await enqueueCount(leader, 1, { input: { gate: 'frozen' } });
+  await runStarted(leader, running, 1);
+  await leader.evaluate(() => document.dispatchEvent(new Event('freeze')));
+  await expect.poll(holder).not.toBe(leaderClient);
+  // The other tab leads now, yet leaves the run in flight alone: it still holds its work lock.
+  const [id] = await enqueueCount(other, 1, { input: { ms: 10 } });
+  await expect.poll(async () => (await workInfos(other, { ids: [id] }))[0].state).toBe('SUCCEEDED');
+  await leader.evaluate(() => document.dispatchEvent(new Event('resume')));
+  await openGate(other, 'frozen');
+  await expect
+    .poll(async () => (await workInfos(other, { ids: [running] }))[0].state)
+    .toBe('SUCCEEDED');
+  await other.close();
+  await expect
+    .poll(() =>
+      leader.evaluate(async () => {
+        const { held = [] } = await navigator.locks.query();
+        return held.find((l) => l.name === 'work:blur-o-matic:scheduler')?.clientId ?? null;
+      }),
+    )
+    .toBe(leaderClient); // the resumed tab's executor leads again
+  const infos = await workInfos(leader, { ids: [running, id] });
+  expectGuarantees(infos, await probeRecords(leader));
+  expect(infos[0].runAttemptCount).toBe(1); // the paused tab's run committed its result
+});
