@@ -1,41 +1,18 @@
 // Renders the install sheet's screenshots (manifest `screenshots`) from the production build:
 // the app after a blur, wide (desktop) and narrow (phone). Run `npm run build` first.
 import { chromium } from '@playwright/test';
-import { spawn } from 'node:child_process';
+import { CHROMIUM, CHROMIUM_ARGS as ARGS, startPreview } from './chromium.mjs';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const PORT = 4573;
-const ORIGIN = `http://localhost:${PORT}`;
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
-
-async function waitForServer() {
-  for (let i = 0; i < 100; i++) {
-    if (
-      await fetch(ORIGIN).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error('vite preview did not start');
-}
+let ORIGIN = '';
 
 async function shoot(viewport, file) {
   const dir = mkdtempSync(join(tmpdir(), 'bom-shot-'));
   const context = await chromium.launchPersistentContext(dir, {
-    executablePath: '/usr/bin/chromium',
+    executablePath: CHROMIUM,
     headless: true,
     args: ARGS,
     viewport,
@@ -59,15 +36,12 @@ async function shoot(viewport, file) {
   }
 }
 
-const server = spawn('npx', ['vite', 'preview', '--port', String(PORT), '--strictPort'], {
-  stdio: 'ignore',
-  detached: true,
-});
+const server = await startPreview(PORT);
+ORIGIN = server.origin;
 try {
-  await waitForServer();
   await shoot({ width: 1280, height: 800 }, 'public/screenshots/wide.jpg');
   await shoot({ width: 412, height: 915 }, 'public/screenshots/narrow.jpg');
   console.log('wrote public/screenshots/wide.jpg and narrow.jpg');
 } finally {
-  process.kill(-server.pid);
+  server.stop();
 }

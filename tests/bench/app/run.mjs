@@ -3,24 +3,14 @@
 // - from the service worker's cache, navigation → a handled Start click (median of 10).
 // Prints figures and, last, one JSON line. Needs `npm run build` first.
 import { chromium } from '@playwright/test';
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
+import { CHROMIUM, CHROMIUM_ARGS as ARGS, startPreview } from '../../../scripts/chromium.mjs';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 const PORT = Number(process.env.BENCH_PORT ?? 4373);
-const ORIGIN = `http://localhost:${PORT}`;
 const RUNS = 10;
 
 function mainPageScripts() {
@@ -43,18 +33,6 @@ function scriptBudget() {
       `  ${s.file}: ${(s.raw / 1024).toFixed(1)} KB, ${(s.gzip / 1024).toFixed(1)} KB gzip`,
     );
   return sizes.reduce((sum, s) => sum + s.gzip, 0);
-}
-
-async function waitForServer() {
-  for (let i = 0; i < 100; i++) {
-    try {
-      if ((await fetch(ORIGIN)).ok) return;
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error('vite preview did not start');
 }
 
 /**
@@ -130,12 +108,9 @@ console.log(`Browser: ${execFileSync(CHROMIUM, ['--version'], { encoding: 'utf8'
 console.log('Main page JavaScript (loaded up front):');
 const gzipBytes = scriptBudget();
 console.log(`  total: ${(gzipBytes / 1024).toFixed(1)} KB gzip (budget 40 KB)`);
-const server = spawn('npx', ['vite', 'preview', '--port', String(PORT), '--strictPort'], {
-  stdio: 'ignore',
-  detached: true,
-});
+const server = await startPreview(PORT);
+const ORIGIN = server.origin;
 try {
-  await waitForServer();
   const { instant, driven } = await measureStartClicks();
   const list = (xs) => xs.map((t) => t.toFixed(0)).join(', ');
   console.log(
@@ -160,5 +135,5 @@ try {
     }),
   );
 } finally {
-  process.kill(-server.pid);
+  server.stop();
 }
