@@ -1,6 +1,10 @@
 import { defineConfig } from '@playwright/test';
 import { PROD_PORT } from './tests/e2e/ports';
 
+// Report the service worker's own requests too, so "no request leaves the app's origin" covers
+// it (Playwright leaves them out otherwise). Set here so every test worker inherits it.
+process.env.PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS = '1';
+
 /**
  * End-to-end tests against the production build (`dist`, served by `vite preview`) and the e2e
  * build (`dist-e2e`, which adds test-only workers), in Debian's Chromium. Each test gets its own

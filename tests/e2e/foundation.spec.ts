@@ -110,7 +110,9 @@ test.describe('with notifications granted', () => {
 test('no request leaves the app’s origin and every response carries the CSP', async ({ app }) => {
   const foreign: string[] = [];
   const missingCsp: string[] = [];
+  let fromServiceWorker = 0;
   app.on('request', (request) => {
+    if (request.serviceWorker()) fromServiceWorker++;
     const url = new URL(request.url());
     if (!['http:', 'https:'].includes(url.protocol)) return;
     if (url.origin !== PROD_URL) foreign.push(request.url());
@@ -138,6 +140,8 @@ test('no request leaves the app’s origin and every response carries the CSP', 
   await expect(page.getByRole('table', { name: /^All work/ })).toBeVisible();
   expect(violations).toEqual([]);
   expect(foreign).toEqual([]);
+  // The service worker's own requests (its precache) were watched too.
+  expect(fromServiceWorker).toBeGreaterThan(0);
   expect(missingCsp).toEqual([]);
   const response = await page.request.get('/');
   const csp = response.headers()['content-security-policy'];
