@@ -67,7 +67,7 @@ function boundary(coef: usize, row: usize, u: v128, w1: v128, w2: v128, w3: v128
 
 // The horizontal pass filters two rows at a time along x. Pixels are read four at a time (one
 // 16-byte load widened in registers) and written four at a time; the two rows' dependency chains
-// overlap in the CPU. (Four rows at a time need more than the 16 vector registers of x86-64.)
+// overlap in the CPU. (Four rows, one pixel per load, as before: 60 → 38 ms of CPU for 12 MP.)
 class H {
   // b0 × the premultiplied pixel x (straight, 0..255): x · (b0·a/255, b0·a/255, b0·a/255, b0).
   @inline
