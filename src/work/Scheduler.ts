@@ -95,6 +95,7 @@ export class Scheduler {
   private pumping = false;
   private again = false;
   private timer: unknown = null;
+  private retryTimer: unknown = null;
   /** Scans, claims, commits and recoveries in flight (a worker's own run is not counted). */
   private busy = 0;
   /** Workers whose run() has not settled yet. */
@@ -386,7 +387,8 @@ export class Scheduler {
 
   private clearTimer(): void {
     if (this.timer !== null) this.o.clock.clearTimeout(this.timer);
-    this.timer = null;
+    if (this.retryTimer !== null) this.o.clock.clearTimeout(this.retryTimer);
+    this.timer = this.retryTimer = null;
   }
 
   /** Lock, then claim: the per-work lock is held from before the claim until the run ends. */
@@ -395,15 +397,31 @@ export class Scheduler {
     this.hints.delete(id);
     this.delayMet.delete(id);
     const lockName = workLockName(this.o.name, id);
+    let taken = true;
     const locked = this.o.locks.request(lockName, { ifAvailable: true }, async (lock) => {
+      taken = lock !== null;
       if (!lock || this.dead) return;
       const record = await this.commit(false, async (w) => claim(w, await w.get(id), this.owner));
       if (record && !this.dead) await Promise.race([this.execute(record), this.killed]);
     });
     this.background(locked, () => {
       this.runs.delete(id);
-      this.requestPump();
+      if (taken) this.requestPump();
+      else this.retrySoon();
     });
+  }
+
+  /**
+   * An ENQUEUED work's lock was taken: another context is between its lock and its claim, or a
+   * recovery has just let go (Chromium may still report a lock held for a moment after its
+   * callback settled). Look again shortly; once claimed elsewhere, the scan no longer sees it.
+   */
+  private retrySoon(): void {
+    if (this.retryTimer !== null || !this.accepting) return;
+    this.retryTimer = this.o.clock.setTimeout(() => {
+      this.retryTimer = null;
+      this.rescan();
+    }, 50);
   }
 
   private async execute(record: WorkRecord): Promise<void> {
