@@ -6,7 +6,8 @@ export type EngineName = 'wasm-relaxed-simd' | 'wasm-simd' | 'js' | 'canvas-filt
  * and yield between them. `pixels` is straight RGBA8 and is blurred in place.
  */
 export interface BlurJob {
-  readonly pixels: Uint8ClampedArray<ArrayBuffer>;
+  /** Over a SharedArrayBuffer when the job runs on two threads (not accepted by `ImageData`). */
+  readonly pixels: Uint8ClampedArray<ArrayBufferLike>;
   readonly bands: number;
   /** Bands `0..rowBands-1` are the horizontal pass (separable engines; for measurements). */
   readonly rowBands?: number;

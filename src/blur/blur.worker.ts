@@ -4,6 +4,7 @@ import { expose, releaseProxy, transfer } from 'comlink';
 import type { Remote } from 'comlink';
 import type { BlurBlobOptions, BlurBlobResult } from './blurBlob';
 import { blurBlob } from './blurBlob';
+import { enableBlurThreads } from './blurThreads';
 import { gaussianBlur } from './gaussianBlur';
 
 /** What crosses the thread boundary: no signal (the pool terminates instead), no callbacks. */
@@ -21,6 +22,10 @@ async function withProgress<T>(
     (progress as Remote<Progress> | undefined)?.[releaseProxy]();
   }
 }
+
+// A second thread for the kernel where the app is cross-origin isolated (a nested worker, ended
+// with this one when the pool terminates it); elsewhere nothing starts and blurs use one thread.
+enableBlurThreads();
 
 const api = {
   blurBlob(

@@ -5,7 +5,7 @@ import { chooseEngine, engineByName } from './chooseEngine';
 import type { DecodeOptions } from './decodeImage';
 import { bitmapCanvas, decodeBitmap, readPixels } from './decodeImage';
 import type { EncodeType } from './encodeImage';
-import { encodeCanvas } from './encodeImage';
+import { encodeCanvas, putPixels } from './encodeImage';
 import { checkSigma } from './gaussianBlur';
 import type { BlurProgressOptions } from './runBlurJob';
 import { runBlurJob } from './runBlurJob';
@@ -93,7 +93,7 @@ async function blurToCanvas(
   try {
     await runBlurJob(job, { ...options, onProgress });
     const canvas = new OffscreenCanvas(width, height);
-    context2d(canvas).putImageData(new ImageData(job.pixels, width, height), 0, 0);
+    putPixels(context2d(canvas), job.pixels, width, height);
     return canvas;
   } finally {
     job.dispose?.();

@@ -52,3 +52,25 @@ function isOpaque(pixels: Uint8ClampedArray): boolean {
   for (let i = 3; i < pixels.length; i += 4) if (pixels[i] !== 255) return false;
   return true;
 }
+
+/**
+ * Puts straight RGBA8 pixels on a canvas at (0, 0). `ImageData` refuses a shared buffer, so a
+ * two-thread job's pixels go across in 4 MB bands, each copied once.
+ */
+export function putPixels(
+  ctx: OffscreenCanvasRenderingContext2D,
+  pixels: Uint8ClampedArray<ArrayBufferLike>,
+  width: number,
+  height: number,
+): void {
+  if (pixels.buffer instanceof ArrayBuffer) {
+    ctx.putImageData(new ImageData(pixels as Uint8ClampedArray<ArrayBuffer>, width, height), 0, 0);
+    return;
+  }
+  const band = Math.max(1, Math.floor((4 << 20) / (width * 4)));
+  for (let y = 0; y < height; y += band) {
+    const rows = Math.min(band, height - y);
+    const part = pixels.slice(y * width * 4, (y + rows) * width * 4);
+    ctx.putImageData(new ImageData(part, width, rows), 0, y);
+  }
+}

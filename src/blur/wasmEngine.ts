@@ -1,28 +1,9 @@
 import type { BlurEngine, BlurJob, EngineName } from './BlurEngine';
-import { separableBands } from './BlurEngine';
+import { bandSize, separableBands } from './BlurEngine';
 import { COEFFICIENT_COUNT, gaussianCoefficients } from './coefficients';
+import type { BlurHelper, KernelExports, PassTask, ThreadSupport } from './threadBands';
+import { CANCEL, CONTROL_BYTES, takeBand, threadSupport } from './threadBands';
 import { gaussianWasmRelaxed, gaussianWasmSimd } from './wasm/gaussianWasm';
-
-interface KernelExports {
-  HEAP_BASE: WebAssembly.Global;
-  blurRows(
-    pix: number,
-    width: number,
-    row0: number,
-    row1: number,
-    scratch: number,
-    coef: number,
-  ): void;
-  blurColumns(
-    pix: number,
-    width: number,
-    height: number,
-    col0: number,
-    col1: number,
-    scratch: number,
-    coef: number,
-  ): void;
-}
 
 export type WasmVariant = 'relaxed-simd' | 'simd';
 
@@ -46,26 +27,43 @@ function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
  * everywhere, even on a main thread.
  */
 export function wasmModule(variant: WasmVariant): WebAssembly.Module | null {
-  if (!modules.has(variant)) {
-    const bytes = decodeBase64(sources[variant]);
-    const ok = typeof WebAssembly === 'object' && WebAssembly.validate(bytes);
-    modules.set(variant, ok ? new WebAssembly.Module(bytes) : null);
-  }
+  if (!modules.has(variant)) modules.set(variant, compileBase64(sources[variant]));
   return modules.get(variant) ?? null;
 }
 
+/** Validates and compiles base64 WASM; null where this browser lacks a feature it uses. */
+export function compileBase64(text: string): WebAssembly.Module | null {
+  const bytes = decodeBase64(text);
+  const ok = typeof WebAssembly === 'object' && WebAssembly.validate(bytes);
+  return ok ? new WebAssembly.Module(bytes) : null;
+}
+
 /**
- * Memory layout: [static data][coefficients][scratch][pixels]. Scratch serves the horizontal pass
- * (2 rows × width × 16 B) and the vertical one (a 16-column strip in f32: (height + 6) × 256 B).
+ * Memory layout: [static data][coefficients][control][scratch × threads][pixels]. Scratch serves
+ * the horizontal pass (2 rows × width × 16 B) and the vertical one (a 16-column strip in f32:
+ * (height + 6) × 256 B); each thread has its own.
  */
-function layout(heapBase: number, width: number, height: number) {
+function layout(heapBase: number, width: number, height: number, threads: number) {
   const align = (n: number) => Math.ceil(n / 64) * 64;
   const coef = align(heapBase);
-  const scratch = align(coef + COEFFICIENT_COUNT * 4);
-  const pixels = align(scratch + Math.max(width * 32, (height + 6) * 256));
+  const ctrl = align(coef + COEFFICIENT_COUNT * 4);
+  const scratch = ctrl + CONTROL_BYTES;
+  const scratchBytes = align(Math.max(width * 32, (height + 6) * 256));
+  const pixels = scratch + scratchBytes * threads;
   const end = pixels + width * height * 4;
-  return { coef, scratch, pixels, pages: Math.ceil(end / PAGE) };
+  return {
+    coef,
+    ctrl,
+    scratch,
+    scratch2: scratch + scratchBytes,
+    pixels,
+    pages: Math.ceil(end / PAGE),
+  };
 }
+
+/** Below this many pixels a second thread does not pay for its messages (and stays out of the 1 MP
+ * engine measurement, whose bands must run synchronously). */
+export const THREADED_MIN_PIXELS = 2 << 20;
 
 /**
  * Jobs up to this much WebAssembly memory (a 16 MP image) reuse one instance and its memory, so
@@ -94,14 +92,22 @@ export function createWasmEngine(variant: WasmVariant): BlurEngine | null {
   const module = wasmModule(variant);
   if (!module) return null;
   const name: EngineName = variant === 'simd' ? 'wasm-simd' : 'wasm-relaxed-simd';
-  return { name, createJob: (width, height, sigma) => createJob(module, width, height, sigma) };
+  return {
+    name,
+    createJob: (width, height, sigma) =>
+      (width * height >= THREADED_MIN_PIXELS && threadedJob(variant, width, height, sigma)) ||
+      createJob(module, width, height, sigma),
+  };
 }
 
-function heapBase(module: WebAssembly.Module): number {
+function heapBase(module: WebAssembly.Module, shared = false): number {
   let base = heapBases.get(module);
   if (base === undefined) {
     // The heap base is a constant of the module; one page is enough to read it.
-    const probe = instantiate(module, new WebAssembly.Memory({ initial: 1 }));
+    const memory = shared
+      ? new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true })
+      : new WebAssembly.Memory({ initial: 1 });
+    const probe = instantiate(module, memory);
     base = (probe.HEAP_BASE.value as number) >>> 0;
     heapBases.set(module, base);
   }
@@ -109,12 +115,12 @@ function heapBase(module: WebAssembly.Module): number {
 }
 
 /** The shared arena grown to `pages`, or null when it is busy or the job is too big for it. */
-function takeArena(module: WebAssembly.Module, pages: number): Arena | null {
+function takeArena(module: WebAssembly.Module, pages: number, shared = false): Arena | null {
   if (pages * PAGE > REUSED_MEMORY_BYTES) return null;
   let arena = arenas.get(module);
   if (arena?.busy) return null;
   if (!arena) {
-    const memory = new WebAssembly.Memory({ initial: pages });
+    const memory = newMemory(pages, shared);
     arena = { kernel: instantiate(module, memory), memory, busy: false };
     arenas.set(module, arena);
   }
@@ -140,7 +146,7 @@ function createJob(
   height: number,
   sigma: number,
 ): BlurJob {
-  const at = layout(heapBase(module), width, height);
+  const at = layout(heapBase(module), width, height, 1);
   if (at.pages > 65536) throw new RangeError('image too large for 32-bit WebAssembly memory');
   const arena = takeArena(module, at.pages);
   const memory = arena?.memory ?? new WebAssembly.Memory({ initial: at.pages });
@@ -165,3 +171,82 @@ function instantiate(module: WebAssembly.Module, memory: WebAssembly.Memory): Ke
   const instance = new WebAssembly.Instance(module, { env: { memory } });
   return instance.exports as unknown as KernelExports;
 }
+
+/**
+ * A shared memory needs a maximum: an arena may grow to REUSED_MEMORY_BYTES, a job's own memory
+ * never grows.
+ */
+function newMemory(pages: number, shared: boolean): WebAssembly.Memory {
+  if (!shared) return new WebAssembly.Memory({ initial: pages });
+  const maximum = Math.max(pages, REUSED_MEMORY_BYTES / PAGE);
+  return new WebAssembly.Memory({ initial: pages, maximum, shared: true });
+}
+
+/**
+ * The same job on two threads over a shared memory: this thread and a helper worker take bands
+ * of each pass from a shared counter; the pass ends when both have none left. Null when this
+ * context has no helper (the service worker, a page without cross-origin isolation) or it is busy.
+ */
+function threadedJob(
+  variant: WasmVariant,
+  width: number,
+  height: number,
+  sigma: number,
+): BlurJob | null {
+  const support = threadSupport();
+  const module = support?.module(variant);
+  if (!support || !module) return null;
+  const at = layout(heapBase(module, true), width, height, 2);
+  if (at.pages > 65536) return null;
+  const helper = support.acquire();
+  if (!helper) return null;
+  const arena = takeArena(module, at.pages, true);
+  const memory = arena?.memory ?? newMemory(at.pages, true);
+  const kernel = arena?.kernel ?? instantiate(module, memory);
+  new Float32Array(memory.buffer, at.coef, COEFFICIENT_COUNT).set(gaussianCoefficients(sigma));
+  const control = new Int32Array(memory.buffer);
+  new Int32Array(memory.buffer, at.ctrl, CONTROL_BYTES / 4).fill(0);
+  const pixels = new Uint8ClampedArray(memory.buffer, at.pixels, width * height * 4);
+  const rowStep = bandSize(height, width);
+  const colStep = bandSize(width, height);
+  const rowBands = Math.ceil(height / rowStep);
+  const colBands = Math.ceil(width / colStep);
+  const base = { width, height, pix: at.pixels, coef: at.coef, ctrl: at.ctrl, rowStep, colStep };
+  let pending: Promise<void> | undefined;
+  const pass = async (pass: PassTask['pass'], first: boolean, last: boolean) => {
+    const task: PassTask = { ...base, pass, scratch: at.scratch };
+    if (first) pending = helper.run(module, memory, { ...task, scratch: at.scratch2 });
+    if (!last) {
+      takeBand(kernel, control, task);
+      return;
+    }
+    while (takeBand(kernel, control, task));
+    await pending;
+    pending = undefined;
+  };
+  let disposed = false;
+  const dispose = () => {
+    if (disposed) return;
+    disposed = true;
+    Atomics.store(control, (at.ctrl >> 2) + CANCEL, 1);
+    const done = () => {
+      if (arena) giveBack(module, arena);
+      support.release(helper);
+    };
+    // The memory is reused only once the helper has let go of it.
+    if (pending) pending.then(done, done);
+    else done();
+  };
+  return {
+    pixels,
+    bands: rowBands + colBands,
+    rowBands,
+    runBand: (index) =>
+      index < rowBands
+        ? pass('rows', index === 0, index === rowBands - 1)
+        : pass('columns', index === rowBands, index === rowBands + colBands - 1),
+    dispose,
+  };
+}
+
+export type { ThreadSupport, BlurHelper };

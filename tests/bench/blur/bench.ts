@@ -5,7 +5,8 @@ import type { EngineName } from '../../../src/blur/BlurEngine';
 import { blurBlob } from '../../../src/blur/blurBlob';
 import { context2d } from '../../../src/blur/blurOnCanvas';
 import { bitmapCanvas, readPixels } from '../../../src/blur/decodeImage';
-import { encodeCanvas } from '../../../src/blur/encodeImage';
+import { encodeCanvas, putPixels } from '../../../src/blur/encodeImage';
+import { enableBlurThreads } from '../../../src/blur/blurThreads';
 import { runBlurJob } from '../../../src/blur/runBlurJob';
 import { availableEngines, chooseEngine, forgetEngineChoice } from '../../../src/blur/chooseEngine';
 import { gaussianBlur } from '../../../src/blur/gaussianBlur';
@@ -41,6 +42,10 @@ async function timed(runs: number, once: () => Promise<void> | void): Promise<nu
   return median(times);
 }
 
+// Two threads where the page is cross-origin isolated (run.mjs serves it with COOP/COEP), as
+// the app's executor worker and the pool's workers do; `?threads=0` measures one thread.
+const threads = new URLSearchParams(location.search).get('threads') !== '0' && enableBlurThreads();
+
 async function info() {
   await forgetEngineChoice();
   const t = performance.now();
@@ -51,6 +56,7 @@ async function info() {
     chosen,
     chooseMs: performance.now() - t,
     crossOriginIsolated: globalThis.crossOriginIsolated,
+    threads: threads ? 2 : 1,
   };
 }
 
@@ -213,7 +219,7 @@ async function pipelineParts(runs: number) {
     await runBlurJob(job, { yieldEvery: Infinity });
     t.push(performance.now());
     const canvas = new OffscreenCanvas(W, H);
-    context2d(canvas).putImageData(new ImageData(job.pixels, W, H), 0, 0);
+    putPixels(context2d(canvas), job.pixels, W, H);
     job.dispose?.();
     t.push(performance.now());
     await encodeCanvas(canvas, { type: 'image/jpeg', quality: 0.85, hasAlpha: false });

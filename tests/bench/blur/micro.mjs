@@ -13,7 +13,16 @@ const server = await createServer({
   root,
   configFile: false,
   logLevel: 'error',
-  server: { host: '127.0.0.1', port: 5291, strictPort: false },
+  // Cross-origin isolated, as the app is (COOP/COEP): shared memory and two threads.
+  server: {
+    host: '127.0.0.1',
+    port: 5291,
+    strictPort: false,
+    headers: {
+      'Cross-Origin-Opener-Policy': 'same-origin',
+      'Cross-Origin-Embedder-Policy': 'require-corp',
+    },
+  },
 });
 await server.listen();
 const profile = await mkdtemp(join(tmpdir(), 'blur-micro-'));
@@ -33,7 +42,9 @@ const context = await chromium.launchPersistentContext(profile, {
 try {
   const page = context.pages()[0] ?? (await context.newPage());
   page.setDefaultTimeout(600_000);
-  await page.goto(`${server.resolvedUrls.local[0]}tests/bench/blur/index.html`);
+  await page.goto(
+    `${server.resolvedUrls.local[0]}tests/bench/blur/index.html${process.argv.includes('--one-thread') ? '?threads=0' : ''}`,
+  );
   await page.waitForFunction(() => document.title === 'ready');
   const call = (name, ...args) =>
     page.evaluate(([n, a]) => globalThis.bench[n](...a), [name, args]);

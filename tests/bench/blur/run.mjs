@@ -24,7 +24,16 @@ const server = await createServer({
   root,
   configFile: false,
   logLevel: 'error',
-  server: { host: '127.0.0.1', port: 5290, strictPort: false },
+  // Cross-origin isolated, as the app is (COOP/COEP): shared memory and two threads.
+  server: {
+    host: '127.0.0.1',
+    port: 5290,
+    strictPort: false,
+    headers: {
+      'Cross-Origin-Opener-Policy': 'same-origin',
+      'Cross-Origin-Embedder-Policy': 'require-corp',
+    },
+  },
 });
 await server.listen();
 const profile = await mkdtemp(join(tmpdir(), 'blur-bench-'));
@@ -49,7 +58,9 @@ async function run(context, base) {
   const page = context.pages()[0] ?? (await context.newPage());
   page.setDefaultTimeout(600_000);
   page.on('pageerror', (e) => console.error('page error:', e));
-  await page.goto(`${base}tests/bench/blur/index.html`);
+  await page.goto(
+    `${base}tests/bench/blur/index.html${process.argv.includes('--one-thread') ? '?threads=0' : ''}`,
+  );
   await page.waitForFunction(() => document.title === 'ready');
   const call = (name, ...args) =>
     page.evaluate(([n, a]) => globalThis.bench[n](...a), [name, args]);
@@ -60,7 +71,9 @@ async function run(context, base) {
   console.log(
     `engines: ${info.engines.join(', ')}; chosen by measurement: ${info.chosen} (${info.chooseMs.toFixed(0)} ms)`,
   );
-  console.log(`crossOriginIsolated: ${info.crossOriginIsolated}; runs per median: ${RUNS}`);
+  console.log(
+    `crossOriginIsolated: ${info.crossOriginIsolated}; kernel threads: ${info.threads}; runs per median: ${RUNS}`,
+  );
   console.log(
     `load average at start (other work on this machine skews every figure): ${loadavg()
       .map((x) => x.toFixed(2))
@@ -135,7 +148,9 @@ async function memoryFigures(context, base) {
   console.log('\nPeak renderer memory during one pipeline run (a fresh page), above the baseline:');
   const page = await context.newPage();
   page.setDefaultTimeout(600_000);
-  await page.goto(`${base}tests/bench/blur/index.html`);
+  await page.goto(
+    `${base}tests/bench/blur/index.html${process.argv.includes('--one-thread') ? '?threads=0' : ''}`,
+  );
   await page.waitForFunction(() => document.title === 'ready');
   const call = (name, ...args) =>
     page.evaluate(([n, a]) => globalThis.bench[n](...a), [name, args]);
