@@ -19,9 +19,14 @@ export interface BlurJob {
   dispose?(): void;
 }
 
+export interface JobOptions {
+  threads?: boolean;
+}
+
 export interface BlurEngine {
   readonly name: EngineName;
-  createJob(width: number, height: number, sigma: number): BlurJob;
+  /** `threads: false` keeps the job on this thread (by default a WASM engine may use two). */
+  createJob(width: number, height: number, sigma: number, options?: JobOptions): BlurJob;
 }
 
 /**

@@ -94,8 +94,10 @@ export function createWasmEngine(variant: WasmVariant): BlurEngine | null {
   const name: EngineName = variant === 'simd' ? 'wasm-simd' : 'wasm-relaxed-simd';
   return {
     name,
-    createJob: (width, height, sigma) =>
-      (width * height >= THREADED_MIN_PIXELS && threadedJob(variant, width, height, sigma)) ||
+    createJob: (width, height, sigma, options) =>
+      (options?.threads !== false &&
+        width * height >= THREADED_MIN_PIXELS &&
+        threadedJob(variant, width, height, sigma)) ||
       createJob(module, width, height, sigma),
   };
 }
@@ -119,7 +121,10 @@ function takeArena(module: WebAssembly.Module, pages: number, shared = false): A
   if (pages * PAGE > REUSED_MEMORY_BYTES) return null;
   let arena = arenas.get(module);
   if (arena?.busy) return null;
-  if (!arena) {
+  // A shared memory is created at its full size and never grown (see newMemory): one too small
+  // is replaced.
+  if (!arena || (shared && arena.memory.buffer.byteLength < pages * PAGE)) {
+    if (arena) clearTimeout(arena.release);
     const memory = newMemory(pages, shared);
     arena = { kernel: instantiate(module, memory), memory, busy: false };
     arenas.set(module, arena);
@@ -172,14 +177,10 @@ function instantiate(module: WebAssembly.Module, memory: WebAssembly.Memory): Ke
   return instance.exports as unknown as KernelExports;
 }
 
-/**
- * A shared memory needs a maximum: an arena may grow to REUSED_MEMORY_BYTES, a job's own memory
- * never grows.
- */
+/** A shared memory needs a maximum; it is its size, and a shared arena too small is replaced. */
 function newMemory(pages: number, shared: boolean): WebAssembly.Memory {
   if (!shared) return new WebAssembly.Memory({ initial: pages });
-  const maximum = Math.max(pages, REUSED_MEMORY_BYTES / PAGE);
-  return new WebAssembly.Memory({ initial: pages, maximum, shared: true });
+  return new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
 }
 
 /**

@@ -212,7 +212,7 @@ async function pipelineParts(runs: number) {
     const decoded = bitmapCanvas(bitmap);
     bitmap.close();
     t.push(performance.now());
-    const job = engine.createJob(W, H, 8);
+    const job = engine.createJob(W, H, 8, { threads: false }); // as blurBlob
     readPixels(decoded, job.pixels);
     decoded.width = decoded.height = 0;
     t.push(performance.now());
