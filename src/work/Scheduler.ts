@@ -354,7 +354,7 @@ export class Scheduler {
     if (this.runs.has(r.id)) return true;
     const state = this.o.constraints.current();
     if (!this.constraintsMet.has(r.id) && unmetConstraint(r.constraints, state)) return true;
-    this.launch(r.id);
+    this.launch(r);
     return true;
   }
 
@@ -392,7 +392,8 @@ export class Scheduler {
   }
 
   /** Lock, then claim: the per-work lock is held from before the claim until the run ends. */
-  private launch(id: string): void {
+  private launch(hint: WorkRecord): void {
+    const id = hint.id;
     this.runs.set(id, 'claiming');
     this.hints.delete(id);
     this.delayMet.delete(id);
@@ -401,7 +402,10 @@ export class Scheduler {
     const locked = this.o.locks.request(lockName, { ifAvailable: true }, async (lock) => {
       taken = lock !== null;
       if (!lock || this.dead) return;
-      const record = await this.commit(false, async (w) => claim(w, await w.get(id), this.owner));
+      const record = await this.commit(false, async (w) => {
+        w.know(hint); // as heard: checked by rev in the same transaction
+        return claim(w, await w.get(id), this.owner);
+      });
       if (record && !this.dead) await Promise.race([this.execute(record), this.killed]);
     });
     this.background(locked, () => {
@@ -447,7 +451,10 @@ export class Scheduler {
       if (run.stopped || this.dead) return;
       await run.progress.flush();
       if (this.dead) return;
-      await this.commit(true, (w) => complete(w, token, outcome));
+      await this.commit(true, (w) => {
+        w.know(run.record); // as claimed here: checked by rev in the same transaction
+        return complete(w, token, outcome);
+      });
       this.ran++;
     } finally {
       this.o.clock.clearTimeout(timeout);
@@ -552,7 +559,10 @@ export class Scheduler {
     return new Promise<T>((resolve, reject) => {
       const run = (w: Writer) => op(w);
       this.pending.push({ op: run, strict, resolve: resolve as (v: unknown) => void, reject });
-      if (!this.committing) void this.commitPending();
+      if (this.committing) return;
+      // One task later: a claim or result that arrives meanwhile shares the transaction.
+      this.committing = true;
+      setTimeout(() => void this.commitPending(), 0);
     });
   }
 

@@ -9,25 +9,70 @@ const UNFINISHED: readonly WorkState[] = ['ENQUEUED', 'RUNNING', 'BLOCKED'];
 
 /**
  * One readwrite transaction's view of the work table: reads see the transaction's own writes;
- * writes are buffered and issued together at the end, stamped with the transaction's `rev`
- * (read in parallel with the first reads, which saves a round trip per transaction).
+ * writes are buffered and issued together at the end, stamped with the transaction's `rev`.
+ *
+ * An optimistic writer already knows its `rev` (the last one this context saw, plus one) and may
+ * be told records it already knows (`know`): its writes go out without waiting for a read. The
+ * stored rev and each known record's rev are still read in the same transaction, and
+ * `verified()` is false when any differs: the store then aborts it (nothing is committed) and
+ * runs the body again on a plain writer.
  */
 export class Writer {
   readonly records = new Map<string, WorkRecord>();
   readonly deleted = new Set<string>();
+  /** Records this transaction inserts: `add`, so that an existing id aborts it. */
+  private readonly created = new Set<string>();
+  /** Records given their enqueue order by this transaction (new ones). */
+  private readonly fresh = new Set<string>();
+  private readonly known = new Map<string, WorkRecord>();
+  private readonly checks: Promise<boolean>[] = [];
 
   constructor(
     readonly tx: WorkTx,
     private readonly rev: Promise<number>,
     readonly now: number,
+    readonly optimistic = false,
   ) {}
 
   async get(id: string): Promise<WorkRecord | undefined> {
     if (this.deleted.has(id)) return undefined;
-    const cached = this.records.get(id);
+    const cached = this.records.get(id) ?? this.known.get(id);
     if (cached) return cached;
     const value: unknown = await this.tx.objectStore('work').get(id);
     return readable(value) ? value : undefined;
+  }
+
+  /**
+   * Optimistic writers only: `record` (as this context last saw it committed) stands for the
+   * stored one, checked by rev before the transaction commits. A no-op on a plain writer.
+   */
+  know(record: WorkRecord): void {
+    if (!this.optimistic || this.known.has(record.id) || this.records.has(record.id)) return;
+    const copy = structuredClone(record);
+    const expected = record.rev; // the copy is stamped with this transaction's rev on flush
+    this.known.set(record.id, copy);
+    const stored = this.tx.objectStore('work').get(record.id);
+    this.checks.push(
+      stored.then(
+        (v: unknown) => readable(v) && v.rev === expected,
+        () => false, // the transaction failed: reported by the store
+      ),
+    );
+  }
+
+  /** True when everything this writer assumed (known records) held in the transaction. */
+  async verified(): Promise<boolean> {
+    const results = await Promise.all(this.checks);
+    return results.every(Boolean);
+  }
+
+  /** A new work: inserted with `add`, so a stored one with the same id fails the transaction. */
+  create(record: WorkRecord): void {
+    if (this.records.has(record.id) || this.known.has(record.id)) {
+      throw new WorkError('invalid-request', `id ${record.id} exists`);
+    }
+    if (!this.deleted.has(record.id)) this.created.add(record.id);
+    this.put(record);
   }
 
   async require(id: string): Promise<WorkRecord> {
@@ -53,6 +98,7 @@ export class Writer {
 
   delete(id: string): void {
     this.records.delete(id);
+    this.created.delete(id);
     this.deleted.add(id);
   }
 
@@ -61,16 +107,38 @@ export class Writer {
     if (this.records.size === 0 && this.deleted.size === 0) return null;
     const rev = await this.rev;
     const work = this.tx.objectStore('work');
-    for (const id of this.deleted) void work.delete(id);
+    for (const id of this.deleted) work.delete(id).catch(() => undefined);
+    for (const r of this.records.values()) if (r.order === 0) this.fresh.add(r.id);
+    for (const r of this.stamp(rev)) {
+      // A failed request fails the transaction: its error is reported by `tx.done`.
+      (this.created.has(r.id) ? work.add(r) : work.put(r)).catch(() => undefined);
+    }
+    const records = [...this.records.values()];
+    return { type: 'work-change', rev, records, deleted: [...this.deleted] };
+  }
+
+  /**
+   * The guessed rev was not the next one (another context committed meanwhile): the same writes
+   * again, in the same transaction, stamped with the right one.
+   */
+  restamp(change: WorkChange, rev: number): void {
+    const work = this.tx.objectStore('work');
+    for (const r of this.stamp(rev)) work.put(r).catch(() => undefined);
+    change.rev = rev;
+  }
+
+  /** Stamps every buffered record with `rev` (new ones get their order) and writes `rev`. */
+  private stamp(rev: number): Iterable<WorkRecord> {
     let position = 0;
     for (const r of this.records.values()) {
       r.rev = rev;
-      if (r.order === 0) r.order = rev * 10_000 + position++;
-      void work.put(r);
+      if (this.fresh.has(r.id)) r.order = rev * 10_000 + position++;
     }
-    void this.tx.objectStore('meta').put(rev, 'rev');
-    const records = [...this.records.values()];
-    return { type: 'work-change', rev, records, deleted: [...this.deleted] };
+    this.tx
+      .objectStore('meta')
+      .put(rev, 'rev')
+      .catch(() => undefined);
+    return this.records.values();
   }
 }
 
@@ -101,12 +169,16 @@ export class WorkStore {
   private closed = false;
   /** Operations in flight: a test driver waits for them before it calls the system idle. */
   pending = 0;
+  private readonly revs: RevGuess;
 
   constructor(
     readonly db: WorkDb,
     readonly hub: WorkHub,
     private readonly now: () => number,
-  ) {}
+  ) {
+    this.revs = revGuess(db.name);
+    hub.subscribe((change) => this.seeRev(change.rev));
+  }
 
   async mutate<T>(strict: boolean, body: (w: Writer) => Promise<T>): Promise<T> {
     return this.counted(this.mutateNow(strict, body));
@@ -121,28 +193,63 @@ export class WorkStore {
     }
   }
 
-  private async mutateNow<T>(strict: boolean, body: (w: Writer) => Promise<T>): Promise<T> {
+  private async mutateNow<T>(
+    strict: boolean,
+    body: (w: Writer) => Promise<T>,
+    optimistic = true,
+  ): Promise<T> {
     if (this.closed) throw new WorkError('closed');
     const durability: IDBTransactionDurability = strict ? 'strict' : 'default';
     const tx = this.db.transaction(['work', 'meta'], 'readwrite', { durability });
-    const rev = tx
+    const stored = tx
       .objectStore('meta')
       .get('rev')
-      .then((stored: unknown) => (typeof stored === 'number' ? stored : 0) + 1);
-    rev.catch(() => undefined); // an aborted transaction rejects it: that is reported below
-    const writer = new Writer(tx, rev, this.now());
+      .then((value: unknown) => (typeof value === 'number' ? value : 0));
+    stored.catch(() => undefined); // an aborted transaction rejects it: that is reported below
+    // Optimistic: the next rev after the last one seen here; checked against the stored one.
+    const guess = optimistic ? this.revs.reserve() : null;
+    const rev = guess !== null ? Promise.resolve(guess) : stored.then((n) => n + 1);
+    const writer = new Writer(tx, rev, this.now(), guess !== null);
     let result: T;
+    let change: WorkChange | null;
     try {
       result = await body(writer);
+      change = await writer.flush();
+      if (guess !== null) {
+        const [current, held] = await Promise.all([stored, writer.verified()]);
+        this.revs.settle(guess, change && held ? current + 1 : current);
+        if (held && change && current + 1 !== guess) {
+          writer.restamp(change, current + 1);
+        } else if (!held || current + 1 !== guess) {
+          abort(tx);
+          await tx.done.catch(() => undefined);
+          return this.mutateNow(strict, body, false);
+        }
+      }
     } catch (error) {
-      tx.abort();
+      if (guess !== null) this.revs.settle(guess, guess - 1);
+      abort(tx);
       await tx.done.catch(() => undefined);
       throw error;
     }
-    const change = await writer.flush();
-    await tx.done;
-    if (change) this.hub.publish(change);
+    try {
+      await tx.done;
+    } catch (error) {
+      if ((error as DOMException | null)?.name === 'ConstraintError') {
+        throw new WorkError('invalid-request', 'a work with this id exists');
+      }
+      throw error;
+    }
+    if (change) {
+      this.seeRev(change.rev);
+      this.hub.publish(change);
+    }
     return result;
+  }
+
+  /** A rev known to be committed: optimistic guesses start after it. */
+  private seeRev(rev: number): void {
+    this.revs.see(rev);
   }
 
   /** The records matching `query` and the rev they were read at, in one transaction. */
@@ -153,7 +260,9 @@ export class WorkStore {
     await tx.done;
     const records = values.filter(readable).filter((r) => matchesQuery(r, query));
     const unique = [...new Map(records.map((r) => [r.id, r])).values()].sort(byOrder);
-    return { records: unique, rev: typeof stored === 'number' ? stored : 0 };
+    const rev = typeof stored === 'number' ? stored : 0;
+    this.seeRev(rev);
+    return { records: unique, rev };
   }
 
   async get(id: string): Promise<WorkRecord | undefined> {
@@ -201,6 +310,48 @@ export class WorkStore {
   close(): void {
     this.closed = true;
     this.db.close();
+  }
+}
+
+/**
+ * The optimistic rev guesses of one database in this realm (a page's manager and executor share
+ * it). Readwrite transactions on the same stores commit in the order they were created, so each
+ * new one guesses one more than the last guess still outstanding; a wrong guess costs a restamp
+ * (or a retry), never a wrong rev: every guess is checked against the stored rev.
+ */
+interface RevGuess {
+  /** Null until a rev was seen: the first transaction reads it. */
+  reserve(): number | null;
+  /** The transaction that guessed `guess` ended with the stored rev at `actual`. */
+  settle(guess: number, actual: number): void;
+  see(rev: number): void;
+}
+
+const guesses = new Map<string, RevGuess>();
+
+function revGuess(name: string): RevGuess {
+  let guess = guesses.get(name);
+  if (guess) return guess;
+  let last: number | null = null;
+  guess = {
+    reserve: () => (last === null ? null : ++last),
+    settle: (g, actual) => {
+      if (last !== null && last >= g) last += actual - g;
+    },
+    see: (rev) => {
+      if (last === null || rev > last) last = rev;
+    },
+  };
+  guesses.set(name, guess);
+  return guess;
+}
+
+/** Aborts `tx` unless it has already ended (a failed request aborts it by itself). */
+function abort(tx: WorkTx): void {
+  try {
+    tx.abort();
+  } catch {
+    // already finished
   }
 }
 

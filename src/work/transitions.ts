@@ -157,8 +157,6 @@ export async function enqueuePlan(w: Writer, plan: EnqueuePlan): Promise<Enqueue
   const { outcome, leaves } = await applyUnique(w, plan);
   if (outcome) return outcome;
   for (const node of plan.nodes) {
-    if (await w.get(node.request.id))
-      throw new WorkError('invalid-request', `id ${node.request.id} exists`);
     const r = newRecord(node.request, w.now, plan.unique?.name);
     const parentIds = node.parents.length ? node.parents : leaves;
     r.prerequisites = [...new Set(parentIds)];
@@ -168,7 +166,8 @@ export async function enqueuePlan(w: Writer, plan: EnqueuePlan): Promise<Enqueue
       w.put(p);
     }
     settle(w, r, parents);
-    w.put(r);
+    // Inserted with `add`: an id already stored fails the transaction (no read needed here).
+    w.create(r);
   }
   return 'enqueued';
 }
