@@ -26,6 +26,8 @@ export class Writer {
   private readonly fresh = new Set<string>();
   private readonly known = new Map<string, WorkRecord>();
   private readonly checks: Promise<boolean>[] = [];
+  /** An inserted id was already stored: the transaction failed for that. */
+  duplicate = false;
 
   constructor(
     readonly tx: WorkTx,
@@ -111,7 +113,8 @@ export class Writer {
     for (const r of this.records.values()) if (r.order === 0) this.fresh.add(r.id);
     for (const r of this.stamp(rev)) {
       // A failed request fails the transaction: its error is reported by `tx.done`.
-      (this.created.has(r.id) ? work.add(r) : work.put(r)).catch(() => undefined);
+      if (!this.created.has(r.id)) work.put(r).catch(() => undefined);
+      else work.add(r).catch((e: unknown) => (this.duplicate ||= isConstraintError(e)));
     }
     const records = [...this.records.values()];
     return { type: 'work-change', rev, records, deleted: [...this.deleted] };
@@ -235,7 +238,7 @@ export class WorkStore {
     try {
       await tx.done;
     } catch (error) {
-      if ((error as DOMException | null)?.name === 'ConstraintError') {
+      if (writer.duplicate || isConstraintError(error)) {
         throw new WorkError('invalid-request', 'a work with this id exists');
       }
       throw error;
@@ -344,6 +347,10 @@ function revGuess(name: string): RevGuess {
   };
   guesses.set(name, guess);
   return guess;
+}
+
+function isConstraintError(error: unknown): boolean {
+  return (error as DOMException | null)?.name === 'ConstraintError';
 }
 
 /** Aborts `tx` unless it has already ended (a failed request aborts it by itself). */
