@@ -221,13 +221,14 @@ export class WorkStore {
       if (guess !== null) {
         const [current, held] = await Promise.all([stored, writer.verified()]);
         this.revs.settle(guess, change && held ? current + 1 : current);
-        if (held && change && current + 1 !== guess) {
-          writer.restamp(change, current + 1);
-        } else if (!held || current + 1 !== guess) {
+        if (!held) {
+          // What the body assumed no longer holds: nothing of it may commit.
           abort(tx);
           await tx.done.catch(() => undefined);
           return this.mutateNow(strict, body, false);
         }
+        // Nothing written needs no rev; otherwise the writes take the stored rev + 1.
+        if (change && current + 1 !== guess) writer.restamp(change, current + 1);
       }
     } catch (error) {
       if (guess !== null) this.revs.settle(guess, guess - 1);
