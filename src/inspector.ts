@@ -1,4 +1,4 @@
-import './app/trustedTypes';
+import './trustedTypes';
 import './app/styles.css';
 import { mountInspector } from './work/inspector';
 import { WORK_NAME } from './app/work/names';

@@ -1,4 +1,4 @@
-import './app/trustedTypes';
+import './trustedTypes';
 import './app/styles.css';
 import { startApp } from './app/startApp';
 

@@ -1,5 +1,5 @@
 /// <reference lib="webworker" />
-import './trustedTypes';
+import '../trustedTypes';
 import { startExecutor } from '../work';
 import { createBlurPool } from '../blur/createBlurPool';
 import type { NotifyRequest } from './messages';

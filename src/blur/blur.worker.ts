@@ -1,5 +1,8 @@
 // The blur worker: the pipeline behind comlink. Started and stopped by createBlurPool, which
 // terminates it to cancel, so nothing here needs a signal or needs to yield.
+// Trusted Types are enforced here too: the default policy must exist before the helper worker
+// for two-thread blurs is created.
+import '../trustedTypes';
 import { expose, releaseProxy, transfer } from 'comlink';
 import type { Remote } from 'comlink';
 import type { BlurBlobOptions, BlurBlobResult } from './blurBlob';
