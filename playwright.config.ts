@@ -18,7 +18,9 @@ export default defineConfig({
   globalTimeout: 15 * 60_000,
   fullyParallel: true,
   workers: 2,
-  retries: 0,
+  // One retry in CI, reported as "flaky" in the output: the hand-off tests race real browser
+  // processes on a loaded 2-core machine. A test that fails twice fails the run.
+  retries: process.env.CI ? 1 : 0,
   reporter: [['list']],
   globalSetup: './tests/e2e/globalSetup.ts',
   webServer: [
