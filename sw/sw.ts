@@ -70,7 +70,14 @@ self.addEventListener('notificationclick', (event) => {
 // inline (a service worker cannot start workers; the blur yields in bands).
 const workers = createAppWorkers({ notify: showStepNotification, ...createBlurEnv(inlineBlur) });
 if (__E2E__) workers.push(...createTestWorkers({ context: 'sw' }));
-installServiceWorkerExecutor({ name: WORK_NAME, workers });
+installServiceWorkerExecutor({
+  name: WORK_NAME,
+  workers,
+  // The e2e build logs the scheduler's decisions, which the tests attach when they fail.
+  trace: __E2E__
+    ? (event, detail) => console.debug(`[work:sw] ${event} ${JSON.stringify(detail)}`)
+    : undefined,
+});
 
 if (__E2E__) {
   // The e2e tests read the probe and the work table here when no tab is open.

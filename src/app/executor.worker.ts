@@ -1,6 +1,6 @@
 /// <reference lib="webworker" />
 import '../trustedTypes';
-import { startExecutor } from '../work';
+import { startExecutor, type TraceFn } from '../work';
 import { createBlurPool } from '../blur/createBlurPool';
 import type { NotifyRequest } from './messages';
 import { createAppWorkers } from './work/appWorkers';
@@ -26,4 +26,8 @@ if (__E2E__) {
 }
 
 // `page: self`: the page tells this executor to give up the lead when frozen or hidden.
-void startExecutor({ name: WORK_NAME, workers, page: self });
+// The e2e build logs the scheduler's decisions, which the tests attach when they fail.
+const trace: TraceFn | undefined = __E2E__
+  ? (event, detail) => console.debug(`[work:worker] ${event} ${JSON.stringify(detail)}`)
+  : undefined;
+void startExecutor({ name: WORK_NAME, workers, page: self, trace });

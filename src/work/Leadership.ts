@@ -34,6 +34,7 @@ export class Leadership {
   take(): void {
     this.want = true;
     if (this.release || this.waiting) return;
+    this.scheduler.trace('lead-queue');
     const waiting = new AbortController();
     this.waiting = waiting;
     this.locks
@@ -47,6 +48,7 @@ export class Leadership {
 
   private async hold(waiting: AbortController): Promise<void> {
     if (this.waiting === waiting) this.waiting = null;
+    this.scheduler.trace('lead-granted', { want: this.want });
     if (!this.want) return;
     const released = new Promise<void>((resolve) => (this.release = resolve));
     await this.scheduler.start();
@@ -67,6 +69,7 @@ export class Leadership {
     const release = this.release;
     this.release = null;
     if (!release) return Promise.resolve();
+    this.scheduler.trace('lead-give');
     void this.scheduler.stop();
     release();
     return Promise.resolve();

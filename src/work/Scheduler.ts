@@ -28,7 +28,12 @@ export interface SchedulerOptions {
   /** The safety net: a re-scan this often, whatever the broadcasts said. */
   rescanMs?: number;
   progressIntervalMs?: number;
+  /** Told each decision (launch, claim, recovery, lead…): for debugging; off by default. */
+  trace?: TraceFn;
 }
+
+/** A debugging hook: an event name and what it concerned. */
+export type TraceFn = (event: string, detail?: Record<string, unknown>) => void;
 
 interface Run {
   token: AttemptToken;
@@ -114,9 +119,15 @@ export class Scheduler {
     this.killed = new Promise((resolve) => (this.kill_ = resolve));
   }
 
+  /** Reports a decision to the `trace` option, if any (Leadership and the runtimes use it too). */
+  trace(event: string, detail?: Record<string, unknown>): void {
+    this.o.trace?.(event, { owner: this.owner.slice(0, 8), ...detail });
+  }
+
   /** Takes work from now on, until `stop()`. */
   async start(): Promise<void> {
     if (this.accepting || this.dead) return;
+    this.trace('start');
     this.accepting = true;
     // Started again after a stop (leadership given up and taken back): what was heard is stale.
     this.scanClean = false;
@@ -151,6 +162,7 @@ export class Scheduler {
 
   /** Stops taking new work, and waits for the runs in flight to end. */
   async stop(): Promise<void> {
+    this.trace('stop', { runs: [...this.runs.keys()] });
     this.accepting = false;
     this.clearTimer();
     this.stopAwaitingOwners();
@@ -333,6 +345,7 @@ export class Scheduler {
     if (!this.accepting) return;
     let wake = Math.min(this.laterAt, now + (this.o.rescanMs ?? MINUTE / 2));
     for (const r of this.hints.values()) if (r.nextRunAt > now) wake = Math.min(wake, r.nextRunAt);
+    this.trace('pump', { runs: this.runs.size, hints: this.hints.size, wakeInMs: wake - now });
     this.arm(wake);
   }
 
@@ -401,11 +414,13 @@ export class Scheduler {
     let taken = true;
     const locked = this.o.locks.request(lockName, { ifAvailable: true }, async (lock) => {
       taken = lock !== null;
+      this.trace('launch', { id, rev: hint.rev, lock: taken });
       if (!lock || this.dead) return;
       const record = await this.commit(false, async (w) => {
         w.know(hint); // as heard: checked by rev in the same transaction
         return claim(w, await w.get(id), this.owner);
       });
+      this.trace('claim', { id, claimed: !!record, attempt: record?.runAttemptCount });
       if (record && !this.dead) await Promise.race([this.execute(record), this.killed]);
     });
     this.background(locked, () => {
@@ -422,6 +437,7 @@ export class Scheduler {
    */
   private retrySoon(): void {
     if (this.retryTimer !== null || !this.accepting) return;
+    this.trace('retry-soon');
     this.retryTimer = this.o.clock.setTimeout(() => {
       this.retryTimer = null;
       this.rescan();
@@ -451,10 +467,11 @@ export class Scheduler {
       if (run.stopped || this.dead) return;
       await run.progress.flush();
       if (this.dead) return;
-      await this.commit(true, (w) => {
+      const committed = await this.commit(true, (w) => {
         w.know(run.record); // as claimed here: checked by rev in the same transaction
         return complete(w, token, outcome);
       });
+      this.trace('result', { id: token.id, outcome: outcome.type, committed: !!committed });
       this.ran++;
     } finally {
       this.o.clock.clearTimeout(timeout);
@@ -477,6 +494,7 @@ export class Scheduler {
   /** Stops a run (timeout, lost constraint, the driver): re-enqueued now, worker aborted. */
   private async stopRun(run: Run, reason: StopReason): Promise<void> {
     if (run.stopped || this.dead) return;
+    this.trace('stop-run', { id: run.token.id, reason });
     run.stopped = true;
     run.progress.cancel();
     run.controller.abort(new DOMException(reason, 'AbortError'));
@@ -513,6 +531,7 @@ export class Scheduler {
         async (lock) =>
           lock && !this.dead ? this.o.store.mutate(true, (w) => recover(w, token)) : null,
       );
+      this.trace('recover', { id: r.id, from: r.owner.slice(0, 8), recovered });
       if (recovered === null) this.recoverWhenFree(token);
       else if (recovered) this.rescanReleased();
     }
@@ -540,8 +559,11 @@ export class Scheduler {
       .request(lockName, { signal: waiting.signal }, async () =>
         this.dead || !this.accepting ? false : this.o.store.mutate(true, (w) => recover(w, token)),
       )
-      .then((recovered) => recovered && this.rescanReleased())
-      .catch(() => undefined) // given up (stop): the next start recovers it
+      .then((recovered) => {
+        this.trace('recovered-when-free', { id: token.id, recovered });
+        if (recovered) this.rescanReleased();
+      })
+      .catch(() => this.trace('recover-wait-given-up', { id: token.id })) // the next start recovers it
       .finally(() => this.awaitingOwner.delete(token.id));
   }
 

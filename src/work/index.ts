@@ -43,7 +43,7 @@ export {
   type Executor,
   type ExecutorOptions,
 } from './startExecutor';
-export { Scheduler, type DrainOptions, type DrainResult } from './Scheduler';
+export { Scheduler, type DrainOptions, type DrainResult, type TraceFn } from './Scheduler';
 export type { Clock } from './clock';
 export type { LockManagerLike } from './locks';
 export type { ChannelFactory, ChannelLike } from './broadcast';

@@ -110,6 +110,12 @@ class ServiceWorkerRuntime implements ServiceWorkerExecutor {
   }
 
   private async attempt(waitMs: number, until: number): Promise<LeadOutcome> {
+    const outcome = await this.attempt_(waitMs, until);
+    this.options.trace?.('sw-lead', { waitMs, outcome });
+    return outcome;
+  }
+
+  private async attempt_(waitMs: number, until: number): Promise<LeadOutcome> {
     const locks = navigator.locks;
     const request =
       waitMs > 0

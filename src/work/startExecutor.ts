@@ -5,7 +5,7 @@ import type { AnyWorkerDefinition } from './defineWorker';
 import { Leadership } from './Leadership';
 import { browserLocks, MemoryLocks, type LockManagerLike } from './locks';
 import { isRuntimeMessage } from './runtimeMessages';
-import { Scheduler, schedulerLockName } from './Scheduler';
+import { Scheduler, schedulerLockName, type TraceFn } from './Scheduler';
 import { openWorkStore, type WorkManagerOptions } from './WorkManager';
 
 export interface ExecutorOptions extends WorkManagerOptions {
@@ -21,6 +21,8 @@ export interface ExecutorOptions extends WorkManagerOptions {
   connectivityProbe?: () => Promise<boolean>;
   /** The page that started this executor, heard for 'pause' / 'resume' (see runtimeMessages). */
   page?: CommandSource;
+  /** Told the scheduler's decisions (see Scheduler's `trace`): for debugging. */
+  trace?: TraceFn;
 }
 
 export interface Executor {
@@ -55,6 +57,7 @@ export async function createScheduler(options: ExecutorOptions): Promise<Schedul
     runTimeoutMs: options.runTimeoutMs,
     rescanMs: options.rescanMs,
     progressIntervalMs: options.progressIntervalMs,
+    trace: options.trace,
   });
 }
 

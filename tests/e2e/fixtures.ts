@@ -5,7 +5,7 @@ import {
   type Page,
   type Worker,
 } from '@playwright/test';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -72,15 +72,38 @@ interface Fixtures {
   appBaseURL: string;
 }
 
+/**
+ * Keeps every console message of the context's pages, their workers and service workers (the
+ * e2e build logs the scheduler's decisions there), stamped with the time since the start.
+ */
+export function recordConsole(context: BrowserContext): string[] {
+  const lines: string[] = [];
+  const t0 = Date.now();
+  const add = (where: string, text: string) =>
+    lines.push(`${((Date.now() - t0) / 1000).toFixed(3)} ${where} ${text}`);
+  context.on('console', (m) => add(m.worker() ? 'worker' : 'page', m.text()));
+  context.on('page', (p) => {
+    p.on('close', () => add('test', `page closed: ${p.url()}`));
+    p.on('load', () => add('test', `page loaded: ${p.url()}`));
+  });
+  return lines;
+}
+
 export const test = base.extend<Fixtures>({
   appPermissions: [[], { option: true }],
   appBaseURL: [PROD_URL, { option: true }],
-  app: async ({ appPermissions, appBaseURL }, use) => {
+  app: async ({ appPermissions, appBaseURL }, use, testInfo) => {
     const { context, userDataDir } = await launchApp({
       permissions: appPermissions,
       baseURL: appBaseURL,
     });
+    const log = recordConsole(context);
     await use(context);
+    if (testInfo.status !== testInfo.expectedStatus) {
+      const path = testInfo.outputPath('console.txt');
+      writeFileSync(path, log.join('\n'));
+      await testInfo.attach('console', { path, contentType: 'text/plain' });
+    }
     await context.close().catch(() => undefined);
     rmSync(userDataDir, { recursive: true, force: true });
   },
