@@ -91,6 +91,12 @@ export class Scheduler {
     reject: (error: unknown) => void;
   }[] = [];
   private committing = false;
+  /** A commit is scheduled for the next task. */
+  private commitSoon = false;
+  /** Launches waiting for their work's lock: their claims join the next commit. */
+  private locking = 0;
+  /** Runs whose worker has settled and whose result is being committed: their slot is free. */
+  private readonly finishing = new Set<string>();
   /** The last scan saw every due work; until a timer, a constraint change or `rescan()`. */
   private scanClean = false;
   /** When the earliest work not yet due was due, at the last scan. */
@@ -341,7 +347,7 @@ export class Scheduler {
     for (const r of [...this.hints.values()]) {
       if (r.nextRunAt <= now && !this.consider(r)) break;
     }
-    if (!this.scanClean && this.runs.size < this.maxConcurrency) await this.scan(now);
+    if (!this.scanClean && this.occupied < this.maxConcurrency) await this.scan(now);
     if (!this.accepting) return;
     let wake = Math.min(this.laterAt, now + (this.o.rescanMs ?? MINUTE / 2));
     for (const r of this.hints.values()) if (r.nextRunAt > now) wake = Math.min(wake, r.nextRunAt);
@@ -363,7 +369,7 @@ export class Scheduler {
 
   /** Launches `r` if it may run now; false when no more work can start. */
   private consider(r: WorkRecord): boolean {
-    if (!this.accepting || this.runs.size >= this.maxConcurrency) return false;
+    if (!this.accepting || this.occupied >= this.maxConcurrency) return false;
     if (this.runs.has(r.id)) return true;
     const state = this.o.constraints.current();
     if (!this.constraintsMet.has(r.id) && unmetConstraint(r.constraints, state)) return true;
@@ -381,15 +387,24 @@ export class Scheduler {
     return out;
   }
 
+  /** Slots taken: launches and workers still running (a run committing its result is not). */
+  private get occupied(): number {
+    return this.runs.size - this.finishing.size;
+  }
+
   private get maxConcurrency(): number {
     const cores = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator
       ?.hardwareConcurrency;
     return this.o.maxConcurrency ?? Math.max(2, cores ?? 4);
   }
 
-  /** Wakes at clock time `at` (counted from the clock's now: the scan may have taken a while). */
+  /**
+   * Wakes at clock time `at` (counted from the clock's now: the scan may have taken a while).
+   * A pending `retrySoon` stays armed: clearing it here left a work whose lock was briefly taken
+   * (just recovered) ENQUEUED until the next re-scan, up to 30 s later.
+   */
   private arm(at: number): void {
-    this.clearTimer();
+    if (this.timer !== null) this.o.clock.clearTimeout(this.timer);
     this.timer = this.o.clock.setTimeout(() => {
       this.timer = null;
       this.scanClean = false;
@@ -412,22 +427,43 @@ export class Scheduler {
     this.delayMet.delete(id);
     const lockName = workLockName(this.o.name, id);
     let taken = true;
+    const locked_ = this.lockTaken();
     const locked = this.o.locks.request(lockName, { ifAvailable: true }, async (lock) => {
       taken = lock !== null;
       this.trace('launch', { id, rev: hint.rev, lock: taken });
-      if (!lock || this.dead) return;
-      const record = await this.commit(false, async (w) => {
+      if (!lock || this.dead) return locked_();
+      const claimed = this.commit(false, async (w) => {
         w.know(hint); // as heard: checked by rev in the same transaction
         return claim(w, await w.get(id), this.owner);
       });
+      locked_(); // the claim is queued: the commit may go once the other launches' are too
+      const record = await claimed;
       this.trace('claim', { id, claimed: !!record, attempt: record?.runAttemptCount });
       if (record && !this.dead) await Promise.race([this.execute(record), this.killed]);
     });
     this.background(locked, () => {
+      locked_();
       this.runs.delete(id);
+      this.finishing.delete(id);
       if (taken) this.requestPump();
       else this.retrySoon();
     });
+  }
+
+  /**
+   * Counts a launch waiting for its lock; the returned function (idempotent) ends the wait. The
+   * group commit holds back while launches wait, so that claims taken together (and a result
+   * committed while the next work's lock was being taken) share one transaction.
+   */
+  private lockTaken(): () => void {
+    this.locking++;
+    let waiting = true;
+    return () => {
+      if (!waiting) return;
+      waiting = false;
+      this.locking--;
+      this.kickCommit();
+    };
   }
 
   /**
@@ -467,10 +503,15 @@ export class Scheduler {
       if (run.stopped || this.dead) return;
       await run.progress.flush();
       if (this.dead) return;
-      const committed = await this.commit(true, (w) => {
+      const result = this.commit(true, (w) => {
         w.know(run.record); // as claimed here: checked by rev in the same transaction
         return complete(w, token, outcome);
       });
+      // The worker is done: its slot takes the next work, whose claim can join this result's
+      // transaction (the lock stays held until the result commits).
+      this.finishing.add(record.id);
+      this.requestPump();
+      const committed = await result;
       this.trace('result', { id: token.id, outcome: outcome.type, committed: !!committed });
       this.ran++;
     } finally {
@@ -572,26 +613,34 @@ export class Scheduler {
     this.awaitingOwner.clear();
   }
 
-  /** Automatic retention: finished work kept `keepResultsForMs`, at least a day. */
   /**
-   * Group commit: claims and results that arrive while a transaction is in flight share the next
-   * one, so that a busy executor spends fewer transactions per work. Each keeps its own result.
+   * Group commit: claims and results queued together share one transaction (strict if any of
+   * them is), so that a busy executor spends fewer transactions per work; each op keeps its own
+   * result. Ops wait one task (others queued meanwhile join), for launches still taking their
+   * locks (their claims join), and for the transaction in flight (the next one takes them all).
    */
   private commit<T>(strict: boolean, op: (w: Writer) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const run = (w: Writer) => op(w);
       this.pending.push({ op: run, strict, resolve: resolve as (v: unknown) => void, reject });
-      if (this.committing) return;
-      // One task later: a claim or result that arrives meanwhile shares the transaction.
-      this.committing = true;
-      setTimeout(() => void this.commitPending(), 0);
+      this.kickCommit();
+    });
+  }
+
+  private kickCommit(): void {
+    if (this.committing || this.commitSoon || this.locking > 0 || !this.pending.length) return;
+    this.commitSoon = true;
+    nextTask(() => {
+      this.commitSoon = false;
+      if (!this.committing && this.locking === 0) void this.commitPending();
     });
   }
 
   private async commitPending(): Promise<void> {
     this.committing = true;
     try {
-      for (let ops = this.pending.splice(0); ops.length; ops = this.pending.splice(0)) {
+      while (this.pending.length && this.locking === 0) {
+        const ops = this.pending.splice(0);
         const strict = ops.some((o) => o.strict);
         try {
           const results = await this.o.store.mutate(strict, async (w) => {
@@ -607,8 +656,10 @@ export class Scheduler {
     } finally {
       this.committing = false;
     }
+    this.kickCommit(); // ops queued behind launches that were still taking their locks
   }
 
+  /** Automatic retention: finished work kept `keepResultsForMs`, at least a day. */
   private async pruneExpired(): Promise<void> {
     const now = this.o.clock.now();
     const expired = (r: WorkRecord) =>
@@ -616,6 +667,30 @@ export class Scheduler {
     await this.o.store.mutate(false, (w) => prune(w, expired));
   }
 }
+
+/**
+ * Runs `callback` in a task of its own, soon: a message to self, which Chromium does not clamp
+ * as it does nested timers (4 ms from the fifth level on); setTimeout where there is no
+ * MessageChannel.
+ */
+const nextTask: (callback: () => void) => void = (() => {
+  if (typeof MessageChannel === 'undefined') return (callback) => void setTimeout(callback, 0);
+  const queue: (() => void)[] = [];
+  let channel: MessageChannel | null = null;
+  return (callback) => {
+    queue.push(callback);
+    if (queue.length > 1) return;
+    if (!channel) {
+      channel = new MessageChannel();
+      channel.port1.onmessage = () => {
+        for (const f of queue.splice(0)) f();
+      };
+      // Node: a listening port would keep the process alive.
+      (channel.port1 as { unref?: () => void }).unref?.();
+    }
+    channel.port2.postMessage(null);
+  };
+})();
 
 function failed(code: WorkError['code'], message: string): Outcome {
   return { type: 'failure', output: {}, error: { code, message } };
