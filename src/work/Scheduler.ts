@@ -112,6 +112,8 @@ export class Scheduler {
   /** Workers whose run() has not settled yet. */
   private working = 0;
   private waiters: { idle: boolean; resolve: () => void }[] = [];
+  /** Re-checks waiters while only store writes outside `track` are in flight (see notify). */
+  private storeWatch: ReturnType<typeof setTimeout> | null = null;
   private unsubscribe: (() => void)[] = [];
   private ran = 0;
   /** RUNNING work of other owners whose lock this scheduler is queued for (see recover). */
@@ -217,16 +219,31 @@ export class Scheduler {
 
   private when(idle: boolean): Promise<void> {
     if (!this.isBusy(idle)) return Promise.resolve();
-    return new Promise((resolve) => this.waiters.push({ idle, resolve }));
+    return new Promise((resolve) => {
+      this.waiters.push({ idle, resolve });
+      this.notify();
+    });
   }
 
+  /**
+   * Wakes the waiters whose condition now holds. A store write begun outside `track` (a
+   * progress write, say) ends without calling this, so while only such writes keep a waiter
+   * waiting, it is checked again every few ms: a stop() must never wait for a wake-up that
+   * cannot come (an executor that never reached idle kept the scheduler lock for minutes).
+   */
   private notify(): void {
     if (this.busy > 0) return;
     this.waiters = this.waiters.filter((w) => {
-      if (w.idle && this.working > 0) return true;
+      if (this.isBusy(w.idle)) return true;
       w.resolve();
       return false;
     });
+    if (this.waiters.length === 0 || this.storeWatch !== null) return;
+    if (this.waiters.every((w) => w.idle && this.working > 0)) return; // a run's end notifies
+    this.storeWatch = setTimeout(() => {
+      this.storeWatch = null;
+      this.notify();
+    }, 5);
   }
 
   /** Stops a running work as the system would: re-enqueued with `reason`. */
@@ -598,7 +615,11 @@ export class Scheduler {
     const lockName = workLockName(this.o.name, token.id);
     void this.o.locks
       .request(lockName, { signal: waiting.signal }, async () =>
-        this.dead || !this.accepting ? false : this.o.store.mutate(true, (w) => recover(w, token)),
+        // Counted as busy once granted: a stop() meanwhile waits for this write (untracked, its
+        // end woke no waiter, and stopping a paused executor hung about one run in four).
+        this.dead || !this.accepting
+          ? false
+          : this.track(this.o.store.mutate(true, (w) => recover(w, token))),
       )
       .then((recovered) => {
         this.trace('recovered-when-free', { id: token.id, recovered });
