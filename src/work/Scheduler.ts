@@ -444,22 +444,22 @@ export class Scheduler {
     this.delayMet.delete(id);
     const lockName = workLockName(this.o.name, id);
     let taken = true;
-    const locked_ = this.lockTaken();
+    const lockSettled = this.lockTaken();
     const locked = this.o.locks.request(lockName, { ifAvailable: true }, async (lock) => {
       taken = lock !== null;
       this.trace('launch', { id, rev: hint.rev, lock: taken });
-      if (!lock || this.dead) return locked_();
+      if (!lock || this.dead) return lockSettled();
       const claimed = this.commit(false, async (w) => {
         w.know(hint); // as heard: checked by rev in the same transaction
         return claim(w, await w.get(id), this.owner);
       });
-      locked_(); // the claim is queued: the commit may go once the other launches' are too
+      lockSettled(); // the claim is queued: the commit may go once the other launches' are too
       const record = await claimed;
       this.trace('claim', { id, claimed: !!record, attempt: record?.runAttemptCount });
       if (record && !this.dead) await Promise.race([this.execute(record), this.killed]);
     });
     this.background(locked, () => {
-      locked_();
+      lockSettled();
       this.runs.delete(id);
       this.finishing.delete(id);
       if (taken) this.requestPump();

@@ -9,9 +9,60 @@ export interface ChannelLike {
 
 export type ChannelFactory = (name: string) => ChannelLike;
 
+let realmFactory: ChannelFactory | undefined;
+
+/**
+ * BroadcastChannel, shared by every hub of this realm: a page's manager and its executor (or two
+ * managers) hear each other directly, a microtask later, instead of through the browser process
+ * (a round trip through another process on every commit, on the executor's wake-up path); other
+ * realms hear one real channel per name.
+ */
 export function browserBroadcast(): ChannelFactory | undefined {
   if (typeof BroadcastChannel === 'undefined') return undefined;
-  return (name) => new BroadcastChannel(name) as ChannelLike;
+  return (realmFactory ??= localFirst((name) => new BroadcastChannel(name) as ChannelLike));
+}
+
+/**
+ * Channels of the same name made by this factory reach each other in memory (each gets its own
+ * copy, in the order posted, as BroadcastChannel does) and share one channel of `remote` for
+ * everything outside; a message from outside reaches each of them once.
+ */
+export function localFirst(remote: ChannelFactory): ChannelFactory {
+  const groups = new Map<string, { outside: ChannelLike; peers: Set<ChannelLike> }>();
+  return (name) => {
+    let group = groups.get(name);
+    if (!group) {
+      const peers = new Set<ChannelLike>();
+      const outside = remote(name);
+      outside.onmessage = (event) => {
+        // The first peer takes the deserialized message; the others get copies.
+        [...peers].forEach((peer, i) =>
+          peer.onmessage?.({ data: i === 0 ? event.data : structuredClone(event.data) }),
+        );
+      };
+      group = { outside, peers };
+      groups.set(name, group);
+    }
+    const { outside, peers } = group;
+    const channel: ChannelLike = {
+      onmessage: null,
+      postMessage: (message) => {
+        for (const peer of peers) {
+          if (peer === channel) continue;
+          const data = structuredClone(message);
+          queueMicrotask(() => peers.has(peer) && peer.onmessage?.({ data }));
+        }
+        outside.postMessage(message);
+      },
+      close: () => {
+        if (!peers.delete(channel) || peers.size > 0) return;
+        outside.close();
+        groups.delete(name);
+      },
+    };
+    peers.add(channel);
+    return channel;
+  };
 }
 
 /**
