@@ -3,7 +3,8 @@ import { BlurError } from './BlurError';
 import { blurOnCanvas, context2d } from './blurOnCanvas';
 import { chooseEngine, engineByName } from './chooseEngine';
 import type { DecodeOptions } from './decodeImage';
-import { bitmapCanvas, decodeBitmap, readPixels } from './decodeImage';
+import { bitmapCanvas, checkedHeader, decodeBitmapAfter, readPixels } from './decodeImage';
+import { blurJpegPlanes, planesApply } from './blurJpegPlanes';
 import type { EncodeType } from './encodeImage';
 import { encodeCanvas, putPixels } from './encodeImage';
 import { checkSigma } from './gaussianBlur';
@@ -33,14 +34,31 @@ export interface BlurBlobResult {
 const DECODED = 0.1;
 const BLURRED = 0.9;
 
-/** A file in, a blurred file out: decode (orientation applied) → Gaussian blur → encode. */
+/**
+ * A file in, a blurred file out: decode (orientation applied) → Gaussian blur → encode. A JPEG
+ * goes through its YUV planes where ImageDecoder exists (blurJpegPlanes.ts), anything else (and
+ * any JPEG that path declines) through a canvas as RGBA.
+ */
 export async function blurBlob(blob: Blob, options: BlurBlobOptions = {}): Promise<BlurBlobResult> {
-  const { bitmap, header } = await decodeBitmap(blob, options);
+  const header = await checkedHeader(blob, options);
+  const engine = options.engine ? engineByName(options.engine) : await chooseEngine();
+  // σ from the header's (oriented) size decides whether the plane path applies; the path itself
+  // takes σ from the decoded size, as the RGBA path does.
+  if (planesApply(header, engine, resolveSigma(options, header.width, header.height))) {
+    const sigmaFor = (w: number, h: number) => resolveSigma(options, w, h);
+    const planes = await blurJpegPlanes(blob, header, engine, sigmaFor, options);
+    if (planes) {
+      const { canvas, width, height } = planes;
+      const out = await encodeCanvas(canvas, { ...options, hasAlpha: false });
+      options.onProgress?.(1);
+      return { blob: out, width, height, sigma: sigmaFor(width, height), engine: engine.name };
+    }
+  }
+  const { bitmap } = await decodeBitmapAfter(blob, header, options);
   const { width, height } = bitmap;
   try {
     const sigma = resolveSigma(options, width, height);
     options.onProgress?.(DECODED);
-    const engine = options.engine ? engineByName(options.engine) : await chooseEngine();
     const canvas = await blurToCanvas(engine, bitmap, sigma, options);
     options.signal?.throwIfAborted();
     const hasAlpha = header.type !== 'image/jpeg';

@@ -45,7 +45,15 @@ export async function decodeBitmap(
   blob: Blob,
   options: DecodeOptions = {},
 ): Promise<DecodedBitmap> {
-  const header = await checkedHeader(blob, options);
+  return decodeBitmapAfter(blob, await checkedHeader(blob, options), options);
+}
+
+/** `decodeBitmap` once the header has been read and checked. */
+export async function decodeBitmapAfter(
+  blob: Blob,
+  header: ImageHeader,
+  options: DecodeOptions = {},
+): Promise<DecodedBitmap> {
   const decoding = createImageBitmap(blob, { imageOrientation: 'from-image' }).catch(
     (e: unknown) => {
       throw new BlurError('corrupt-image', {
@@ -59,7 +67,8 @@ export async function decodeBitmap(
   return { bitmap, header };
 }
 
-async function checkedHeader(blob: Blob, options: DecodeOptions): Promise<ImageHeader> {
+/** The header, read first: an empty, unknown, corrupt or oversized file is refused here. */
+export async function checkedHeader(blob: Blob, options: DecodeOptions): Promise<ImageHeader> {
   options.signal?.throwIfAborted();
   if (blob.size === 0) throw new BlurError('empty-file');
   const header = await readImageHeader(blob);

@@ -5,6 +5,11 @@ export interface ImageHeader {
   height: number;
   /** EXIF orientation 1–8 (JPEG); 1 where there is none. */
   orientation: number;
+  /**
+   * JPEG: its ICC profile (APP2 `ICC_PROFILE`), if any: `srgb` when its colorants are sRGB's
+   * (Chromium's own encoder embeds such a profile), `other` for any other or one it cannot read.
+   */
+  colorProfile?: 'none' | 'srgb' | 'other';
 }
 
 /** `unknown`: no image signature this browser decodes; `corrupt`: the signature but no size. */
@@ -76,6 +81,7 @@ function parseAvif(b: Uint8Array): Parsed {
 /** Walks JPEG segments to the frame header; EXIF (APP1) on the way gives the orientation. */
 function parseJpeg(b: Uint8Array): Parsed {
   let orientation = 1;
+  let colorProfile: 'none' | 'srgb' | 'other' = 'none';
   let at = 2;
   for (;;) {
     if (at + 9 > b.length) return { needBytes: at + 9 };
@@ -90,14 +96,47 @@ function parseJpeg(b: Uint8Array): Parsed {
       const oriented =
         orientation >= 5 ? [be16(b, at + 5), be16(b, at + 7)] : [be16(b, at + 7), be16(b, at + 5)];
       const [width, height] = oriented as [number, number];
-      return width && height ? { type: 'image/jpeg', width, height, orientation } : 'corrupt';
+      if (!width || !height) return 'corrupt';
+      return { type: 'image/jpeg', width, height, orientation, colorProfile };
     }
     if (marker === 0xe1 && at + 4 + length <= b.length) {
       orientation = exifOrientation(b.subarray(at + 4, at + 2 + length)) ?? orientation;
     }
+    if (marker === 0xe2 && at + 2 + length <= b.length) {
+      const payload = b.subarray(at + 4, at + 2 + length);
+      if (String.fromCharCode(...payload.subarray(0, 12)) === 'ICC_PROFILE\0') {
+        const profile = payload[13] === 1 ? iccProfileKind(payload.subarray(14)) : 'other';
+        colorProfile = colorProfile === 'none' ? profile : 'other';
+      }
+    }
     if (marker === 0xd9 || marker === 0xda || length < 2) return 'corrupt';
     at += 2 + length;
   }
+}
+
+// sRGB's colorants adapted to D50, as every ICC profile states them (rXYZ, gXYZ, bXYZ).
+const SRGB_COLORANTS: Record<string, [number, number, number]> = {
+  rXYZ: [0.4361, 0.2225, 0.0139],
+  gXYZ: [0.3851, 0.7169, 0.0971],
+  bXYZ: [0.1431, 0.0606, 0.7141],
+};
+
+/** An RGB profile whose colorants are sRGB's within 0.005; anything else is `other`. */
+export function iccProfileKind(p: Uint8Array): 'srgb' | 'other' {
+  if (p.length < 132 || String.fromCharCode(...p.subarray(16, 20)) !== 'RGB ') return 'other';
+  const count = be32(p, 128);
+  let matched = 0;
+  for (let i = 0; i < count && 144 + i * 12 <= p.length; i++) {
+    const tag = 132 + i * 12;
+    const expected = SRGB_COLORANTS[String.fromCharCode(...p.subarray(tag, tag + 4))];
+    if (!expected) continue;
+    const at = be32(p, tag + 4);
+    if (at + 20 > p.length) return 'other';
+    const xyz = [0, 1, 2].map((k) => (be32(p, at + 8 + k * 4) | 0) / 65536);
+    if (xyz.some((v, k) => Math.abs(v - expected[k]) > 0.005)) return 'other';
+    matched++;
+  }
+  return matched === 3 ? 'srgb' : 'other';
 }
 
 function isStartOfFrame(marker: number): boolean {

@@ -14,7 +14,10 @@ export interface BlurProgressOptions {
   yieldEvery?: number;
 }
 
-export async function runBlurJob(job: BlurJob, options: BlurProgressOptions = {}): Promise<void> {
+export async function runBlurJob(
+  job: Pick<BlurJob, 'bands' | 'runBand'>,
+  options: BlurProgressOptions = {},
+): Promise<void> {
   const { signal, onProgress, yieldEvery = 50 } = options;
   let since = performance.now();
   for (let i = 0; i < job.bands; i++) {

@@ -21,6 +21,37 @@ export interface KernelExports {
     scratch: number,
     coef: number,
   ): void;
+  blurPlaneRows(
+    pix: number,
+    width: number,
+    stride: number,
+    row0: number,
+    row1: number,
+    scratch: number,
+    coef: number,
+  ): void;
+  blurPlaneColumns(
+    pix: number,
+    stride: number,
+    height: number,
+    quad0: number,
+    quad1: number,
+    scratch: number,
+    coef: number,
+  ): void;
+  i420ToRgba(
+    y: number,
+    yStride: number,
+    u: number,
+    v: number,
+    cStride: number,
+    width: number,
+    height: number,
+    row0: number,
+    row1: number,
+    out: number,
+    scratch: number,
+  ): void;
 }
 
 /** Words at `ctrl` (Int32): the next row band, the next column band, and a cancel flag. */

@@ -102,7 +102,7 @@ export function createWasmEngine(variant: WasmVariant): BlurEngine | null {
   };
 }
 
-function heapBase(module: WebAssembly.Module, shared = false): number {
+export function heapBase(module: WebAssembly.Module, shared = false): number {
   let base = heapBases.get(module);
   if (base === undefined) {
     // The heap base is a constant of the module; one page is enough to read it.
@@ -145,6 +145,27 @@ function giveBack(module: WebAssembly.Module, arena: Arena): void {
   (arena.release as { unref?: () => void } | number as { unref?: () => void }).unref?.();
 }
 
+export interface KernelMemory {
+  kernel: KernelExports;
+  memory: WebAssembly.Memory;
+  /** Hands the reused memory back (once; later calls do nothing). */
+  release: () => void;
+}
+
+/** An instance over at least `pages` of memory: the reused arena when free and small enough. */
+export function acquireMemory(module: WebAssembly.Module, pages: number): KernelMemory {
+  if (pages > 65536) throw new RangeError('image too large for 32-bit WebAssembly memory');
+  const arena = takeArena(module, pages);
+  const memory = arena?.memory ?? new WebAssembly.Memory({ initial: pages });
+  const kernel = arena?.kernel ?? instantiate(module, memory);
+  let released = false;
+  const release = () => {
+    if (arena && !released) giveBack(module, arena);
+    released = true;
+  };
+  return { kernel, memory, release };
+}
+
 function createJob(
   module: WebAssembly.Module,
   width: number,
@@ -152,10 +173,7 @@ function createJob(
   sigma: number,
 ): BlurJob {
   const at = layout(heapBase(module), width, height, 1);
-  if (at.pages > 65536) throw new RangeError('image too large for 32-bit WebAssembly memory');
-  const arena = takeArena(module, at.pages);
-  const memory = arena?.memory ?? new WebAssembly.Memory({ initial: at.pages });
-  const kernel = arena?.kernel ?? instantiate(module, memory);
+  const { kernel, memory, release } = acquireMemory(module, at.pages);
   new Float32Array(memory.buffer, at.coef, COEFFICIENT_COUNT).set(gaussianCoefficients(sigma));
   const pixels = new Uint8ClampedArray(memory.buffer, at.pixels, width * height * 4);
   const passes = separableBands(
@@ -164,12 +182,7 @@ function createJob(
     (row0, row1) => kernel.blurRows(at.pixels, width, row0, row1, at.scratch, at.coef),
     (col0, col1) => kernel.blurColumns(at.pixels, width, height, col0, col1, at.scratch, at.coef),
   );
-  let disposed = false;
-  const dispose = () => {
-    if (arena && !disposed) giveBack(module, arena);
-    disposed = true;
-  };
-  return { pixels, ...passes, dispose };
+  return { pixels, ...passes, dispose: release };
 }
 
 function instantiate(module: WebAssembly.Module, memory: WebAssembly.Memory): KernelExports {

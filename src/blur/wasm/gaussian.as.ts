@@ -275,7 +275,7 @@ function causalRow(p: usize, s: usize, count: i32, b0: v128, c1: v128, c2: v128,
   }
 }
 
-function anticausalRow(
+function anticausalRow<T>(
   p: usize,
   s: usize,
   count: i32,
@@ -286,10 +286,13 @@ function anticausalRow(
 ): void {
   let k = 0;
   for (; k + 4 <= count; k += 4) {
-    Groups.anticausal(p + <usize>k * 4, s + <usize>k * 16, b0, c1, c2, c3);
+    if (isInteger<T>()) Groups.anticausalPlain(p + <usize>k * 4, s + <usize>k * 16, b0, c1, c2, c3);
+    else Groups.anticausal(p + <usize>k * 4, s + <usize>k * 16, b0, c1, c2, c3);
   }
   for (; k < count; k++) {
-    storeStraight(p + <usize>k * 4, Groups.anticausalV(s + <usize>k * 16, b0, c1, c2, c3));
+    const y = Groups.anticausalV(s + <usize>k * 16, b0, c1, c2, c3);
+    if (isInteger<T>()) storeRounded(p + <usize>k * 4, y);
+    else storeStraight(p + <usize>k * 4, y);
   }
 }
 
@@ -358,10 +361,22 @@ class Groups {
     const i3 = roundToInt(madd(y3, f32x4.shuffle(inv, one, 3, 3, 3, 4), half));
     v128.store(p, i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_u(i0, i1), i16x8.narrow_i32x4_u(i2, i3)));
   }
+
+  // The same for plain samples: no alpha to divide by.
+  @inline
+  static anticausalPlain(p: usize, s: usize, b0: v128, c1: v128, c2: v128, c3: v128): void {
+    const y0 = Groups.anticausalV(s, b0, c1, c2, c3);
+    const y1 = Groups.anticausalV(s + 16, b0, c1, c2, c3);
+    const y2 = Groups.anticausalV(s + 32, b0, c1, c2, c3);
+    const y3 = Groups.anticausalV(s + 48, b0, c1, c2, c3);
+    v128.store(p, H.pack(y0, y1, y2, y3));
+  }
 }
 
-// Columns c0..c0+count-1 (count ≤ 16), all rows.
-function columnStrip(
+// Columns c0..c0+count-1 (count ≤ 16), all rows. T is a compile-time switch: f32 for
+// premultiplied RGBA (written back straight), u8 for plain 8-bit samples (a plane, 4 columns per
+// "pixel"), written back as they are.
+function columnStrip<T>(
   pix: usize,
   count: i32,
   height: i32,
@@ -414,18 +429,24 @@ function columnStrip(
     v128.store(at, boundary(coef, 0, u, w1, w2, w3));
     v128.store(at + ROW, boundary(coef, 1, u, w1, w2, w3));
     v128.store(at + 2 * ROW, boundary(coef, 2, u, w1, w2, w3));
-    storeStraight(p + <usize>k * 4, v128.load(at));
+    if (isInteger<T>()) storeRounded(p + <usize>k * 4, v128.load(at));
+    else storeStraight(p + <usize>k * 4, v128.load(at));
   }
   for (let r = height - 2; r >= 0; r--) {
     p -= stride;
     s -= ROW;
-    if (full) {
+    if (full && isInteger<T>()) {
+      Groups.anticausalPlain(p, s, b0, c1, c2, c3);
+      Groups.anticausalPlain(p + 16, s + 64, b0, c1, c2, c3);
+      Groups.anticausalPlain(p + 32, s + 128, b0, c1, c2, c3);
+      Groups.anticausalPlain(p + 48, s + 192, b0, c1, c2, c3);
+    } else if (full) {
       Groups.anticausal(p, s, b0, c1, c2, c3);
       Groups.anticausal(p + 16, s + 64, b0, c1, c2, c3);
       Groups.anticausal(p + 32, s + 128, b0, c1, c2, c3);
       Groups.anticausal(p + 48, s + 192, b0, c1, c2, c3);
     } else {
-      anticausalRow(p, s, count, b0, c1, c2, c3);
+      anticausalRow<T>(p, s, count, b0, c1, c2, c3);
     }
   }
   store<u8>(scratch + <usize>(height + 5) * ROW, touched); // keeps the reads; a spare row
@@ -444,6 +465,271 @@ export function blurColumns(
 ): void {
   const stride = <usize>width * 4;
   for (let c = col0; c < col1; c += 16) {
-    columnStrip(pix + <usize>c * 4, min(16, col1 - c), height, stride, scratch, coef);
+    columnStrip<f32>(pix + <usize>c * 4, min(16, col1 - c), height, stride, scratch, coef);
+  }
+}
+
+// ---- 8-bit planes (the Y, U and V planes of a JPEG: one sample a pixel, no alpha) ----
+//
+// The vertical pass is the RGBA one with four adjacent columns in place of a pixel's channels
+// (columns are independent there). The horizontal pass takes four rows at a time, one row per
+// lane: a 4×4 block of bytes (four pixels of four rows) is loaded and transposed with one shuffle,
+// so a lane follows its row's dependency chain.
+
+// A 4×4 byte transpose: pixel-major ↔ row-major (and RGBA ↔ planar for four pixels).
+function transpose(v: v128): v128 {
+  return i8x16.shuffle(v, v, 0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15);
+}
+
+class P {
+  // Pixels off..off+3 of rows p0..p3 as bytes, pixel-major: [x0: r0 r1 r2 r3][x1: …]…
+  @inline
+  static load4x4(p0: usize, p1: usize, p2: usize, p3: usize, off: usize): v128 {
+    let v = v128.load32_zero(p0 + off);
+    v = v128.load32_lane(p1 + off, v, 1);
+    v = v128.load32_lane(p2 + off, v, 2);
+    v = v128.load32_lane(p3 + off, v, 3);
+    return transpose(v);
+  }
+
+  @inline
+  static store4x4(p0: usize, p1: usize, p2: usize, p3: usize, off: usize, bytes: v128): void {
+    const t = transpose(bytes);
+    v128.store32_lane(p0 + off, t, 0);
+    v128.store32_lane(p1 + off, t, 1);
+    v128.store32_lane(p2 + off, t, 2);
+    v128.store32_lane(p3 + off, t, 3);
+  }
+
+  // Pixel off of rows p0..p3 as f32 lanes.
+  @inline
+  static load1(p0: usize, p1: usize, p2: usize, p3: usize, off: usize): v128 {
+    let v = i32x4.splat(<i32>load<u8>(p0 + off));
+    v = i32x4.replace_lane(v, 1, <i32>load<u8>(p1 + off));
+    v = i32x4.replace_lane(v, 2, <i32>load<u8>(p2 + off));
+    v = i32x4.replace_lane(v, 3, <i32>load<u8>(p3 + off));
+    return f32x4.convert_i32x4_s(v);
+  }
+
+  @inline
+  static store1(p0: usize, p1: usize, p2: usize, p3: usize, off: usize, y: v128): void {
+    const i = roundToInt(f32x4.add(y, f32x4.splat(0.5)));
+    const s = i16x8.narrow_i32x4_u(i, i);
+    const b = i8x16.narrow_i16x8_u(s, s);
+    v128.store8_lane(p0 + off, b, 0);
+    v128.store8_lane(p1 + off, b, 1);
+    v128.store8_lane(p2 + off, b, 2);
+    v128.store8_lane(p3 + off, b, 3);
+  }
+}
+
+// Four rows of n samples (p0..p3 may repeat a row: its lanes then write identical bytes).
+// Scratch: n × 16 bytes, the causal output.
+function planeRows4(
+  p0: usize,
+  p1: usize,
+  p2: usize,
+  p3: usize,
+  n: i32,
+  scratch: usize,
+  coef: usize,
+): void {
+  const b0 = coefAt(coef, 0);
+  const c1 = coefAt(coef, 1);
+  const c2 = coefAt(coef, 2);
+  const c3 = coefAt(coef, 3);
+  let a = P.load1(p0, p1, p2, p3, 0);
+  let b = a;
+  let d = a;
+  const groups = n >> 2;
+  let s = scratch;
+  let off: usize = 0;
+  for (let g = 0; g < groups; g++) {
+    const v = P.load4x4(p0, p1, p2, p3, off);
+    const lo = i16x8.extend_low_i8x16_u(v);
+    const hi = i16x8.extend_high_i8x16_u(v);
+    const x0 = f32x4.mul(b0, f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_u(lo)));
+    const w1 = H.step(x0, a, b, d, c1, c2, c3);
+    const x1 = f32x4.mul(b0, f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_u(lo)));
+    const w2 = H.step(x1, w1, a, b, c1, c2, c3);
+    const x2 = f32x4.mul(b0, f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_u(hi)));
+    const w3 = H.step(x2, w2, w1, a, c1, c2, c3);
+    const x3 = f32x4.mul(b0, f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_u(hi)));
+    const w4 = H.step(x3, w3, w2, w1, c1, c2, c3);
+    v128.store(s, w1);
+    v128.store(s, w2, 16);
+    v128.store(s, w3, 32);
+    v128.store(s, w4, 48);
+    a = w4;
+    b = w3;
+    d = w2;
+    s += 64;
+    off += 4;
+  }
+  for (let i = groups << 2; i < n; i++) {
+    const w = H.step(f32x4.mul(b0, P.load1(p0, p1, p2, p3, off)), a, b, d, c1, c2, c3);
+    v128.store(s, w);
+    d = b;
+    b = a;
+    a = w;
+    s += 16;
+    off += 1;
+  }
+  off -= 1;
+  s -= 16;
+  const u = P.load1(p0, p1, p2, p3, off);
+  let e = boundary(coef, 0, u, a, b, d);
+  let f = boundary(coef, 1, u, a, b, d);
+  let g = boundary(coef, 2, u, a, b, d);
+  P.store1(p0, p1, p2, p3, off, e);
+  const lastGroups = (n - 1) >> 2;
+  for (let i = n - 2; i >= lastGroups << 2; i--) {
+    off -= 1;
+    s -= 16;
+    const y = H.step(f32x4.mul(b0, v128.load(s)), e, f, g, c1, c2, c3);
+    P.store1(p0, p1, p2, p3, off, y);
+    g = f;
+    f = e;
+    e = y;
+  }
+  for (let k = lastGroups - 1; k >= 0; k--) {
+    off -= 4;
+    s -= 64;
+    const y3 = H.step(f32x4.mul(b0, v128.load(s, 48)), e, f, g, c1, c2, c3);
+    const y2 = H.step(f32x4.mul(b0, v128.load(s, 32)), y3, e, f, c1, c2, c3);
+    const y1 = H.step(f32x4.mul(b0, v128.load(s, 16)), y2, y3, e, c1, c2, c3);
+    const y0 = H.step(f32x4.mul(b0, v128.load(s)), y1, y2, y3, c1, c2, c3);
+    P.store4x4(p0, p1, p2, p3, off, H.pack(y0, y1, y2, y3));
+    e = y0;
+    f = y1;
+    g = y2;
+  }
+}
+
+// Rows row0..row1-1 of a plane (`stride` bytes apart, `width` samples each), blurred
+// horizontally in place. Scratch: width × 16 bytes.
+export function blurPlaneRows(
+  pix: usize,
+  width: i32,
+  stride: usize,
+  row0: i32,
+  row1: i32,
+  scratch: usize,
+  coef: usize,
+): void {
+  for (let r = row0; r < row1; r += 4) {
+    const p0 = pix + <usize>r * stride;
+    const p1 = r + 1 < row1 ? p0 + stride : p0;
+    const p2 = r + 2 < row1 ? p0 + 2 * stride : p1;
+    const p3 = r + 3 < row1 ? p0 + 3 * stride : p2;
+    planeRows4(p0, p1, p2, p3, width, scratch, coef);
+  }
+}
+
+// Columns 4·quad0..4·quad1-1 of a plane blurred vertically, in place (`stride` a multiple of 4;
+// the padding columns are blurred too, and ignored). Scratch: (height + 6) × ROW bytes.
+export function blurPlaneColumns(
+  pix: usize,
+  stride: usize,
+  height: i32,
+  quad0: i32,
+  quad1: i32,
+  scratch: usize,
+  coef: usize,
+): void {
+  for (let c = quad0; c < quad1; c += 16) {
+    columnStrip<u8>(pix + <usize>c * 4, min(16, quad1 - c), height, stride, scratch, coef);
+  }
+}
+
+// ---- I420 → RGBA8 ----
+//
+// Full-range BT.601 (JFIF). Chroma sits centred between luma pixels and is upsampled as libjpeg's
+// "fancy" upsampling does: 3/4 of the nearest chroma sample and 1/4 of the next one, in each
+// direction. Rows row0..row1-1 are written from `out`, width × 4 bytes a row; the last 4-pixel
+// groups may write up to 28 bytes past a row's end (the next row overwrites them; the caller
+// leaves 32 bytes spare after the last). Scratch: 2 × (chroma width + 16) × 4 bytes.
+
+// One chroma row, vertically interpolated, minus 128, as f32 at s + 4 (s holds a copy of the first
+// value, and copies of the last follow the row, for the horizontal neighbours at the edges).
+function chromaRow(near: usize, far: usize, cw: i32, s: usize): void {
+  const k3 = f32x4.splat(0.75);
+  const k1 = f32x4.splat(0.25);
+  const bias = f32x4.splat(-128);
+  for (let i = 0; i < cw; i += 4) {
+    const n = widen(v128.load32_zero(near + <usize>i));
+    const f = widen(v128.load32_zero(far + <usize>i));
+    v128.store(s + 4 + <usize>i * 4, madd(n, k3, madd(f, k1, bias)));
+  }
+  const first = load<f32>(s + 4);
+  const last = load<f32>(s + <usize>cw * 4);
+  store<f32>(s, first);
+  for (let i = cw + 1; i < cw + 13; i++) store<f32>(s + <usize>i * 4, last);
+}
+
+class C {
+  // Chroma for luma pixels 2i..2i+7 from interpolated chroma at s (index i at s + 4 + 4i).
+  @inline
+  static upsample(s: usize, i: usize, lowHalf: bool): v128 {
+    const at = s + 4 + i * 4;
+    const c = f32x4.mul(v128.load(at), f32x4.splat(0.75));
+    const even = madd(v128.load(at - 4), f32x4.splat(0.25), c);
+    const odd = madd(v128.load(at + 4), f32x4.splat(0.25), c);
+    return lowHalf ? f32x4.shuffle(even, odd, 0, 4, 1, 5) : f32x4.shuffle(even, odd, 2, 6, 3, 7);
+  }
+
+  // Four RGBA pixels from luma y and centred chroma u, v (f32), as 16 bytes.
+  @inline
+  static rgba(y: v128, u: v128, v: v128): v128 {
+    const half = f32x4.splat(0.5);
+    const yh = f32x4.add(y, half);
+    const r = roundToInt(madd(v, f32x4.splat(1.402), yh));
+    const g = roundToInt(
+      madd(u, f32x4.splat(-0.344136286), madd(v, f32x4.splat(-0.714136286), yh)),
+    );
+    const b = roundToInt(madd(u, f32x4.splat(1.772), yh));
+    const rg = i16x8.narrow_i32x4_u(r, g);
+    const ba = i16x8.narrow_i32x4_u(b, i32x4.splat(255));
+    return transpose(i8x16.narrow_i16x8_u(rg, ba));
+  }
+}
+
+export function i420ToRgba(
+  yp: usize,
+  yStride: usize,
+  up: usize,
+  vp: usize,
+  cStride: usize,
+  width: i32,
+  height: i32,
+  row0: i32,
+  row1: i32,
+  out: usize,
+  scratch: usize,
+): void {
+  const cw = (width + 1) >> 1;
+  const ch = (height + 1) >> 1;
+  const su = scratch;
+  const sv = scratch + <usize>(cw + 16) * 4;
+  for (let r = row0; r < row1; r++) {
+    const j = r >> 1;
+    const jn = r & 1 ? min(j + 1, ch - 1) : max(j - 1, 0);
+    chromaRow(up + <usize>j * cStride, up + <usize>jn * cStride, cw, su);
+    chromaRow(vp + <usize>j * cStride, vp + <usize>jn * cStride, cw, sv);
+    const yr = yp + <usize>r * yStride;
+    const o = out + <usize>(r - row0) * <usize>width * 4;
+    for (let x = 0; x < width; x += 8) {
+      const bytes = v128.load64_zero(yr + <usize>x);
+      const w = i16x8.extend_low_i8x16_u(bytes);
+      const y0 = f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_u(w));
+      const y1 = f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_u(w));
+      const i = <usize>(x >> 1);
+      v128.store(o + <usize>x * 4, C.rgba(y0, C.upsample(su, i, true), C.upsample(sv, i, true)));
+      v128.store(
+        o + <usize>x * 4,
+        C.rgba(y1, C.upsample(su, i, false), C.upsample(sv, i, false)),
+        16,
+      );
+    }
   }
 }

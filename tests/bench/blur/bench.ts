@@ -240,6 +240,23 @@ async function pipelineOnce(width: number, height: number, sigma: number): Promi
   return out.blob.size;
 }
 
+/** One blurBlob call on the 12 MP JPEG, with the time at each progress report. */
+async function pipelineTrace(sigma: number) {
+  const jpeg = jpegOf(W, H);
+  const t0 = performance.now();
+  const marks: [number, number][] = [];
+  const out = await blurBlob(jpeg, {
+    sigma,
+    yieldEvery: Infinity,
+    onProgress: (f) => marks.push([f, performance.now() - t0]),
+  });
+  return {
+    total: performance.now() - t0,
+    engine: out.engine,
+    marks: marks.filter((m, i) => i === 0 || m[0] >= 0.9),
+  };
+}
+
 Object.assign(globalThis, {
   bench: {
     info,
@@ -253,6 +270,7 @@ Object.assign(globalThis, {
     pipelineCanvas,
     pipelineOnce,
     pipelineParts,
+    pipelineTrace,
   },
 });
 document.title = 'ready';

@@ -114,13 +114,48 @@ describe('readImageHeader', () => {
       width: 4000,
       height: 3000,
       orientation: 1,
+      colorProfile: 'none',
     });
     expect(await readImageHeader(blob(jpeg(4000, 3000, [exifSegment(6)])))).toEqual({
       type: 'image/jpeg',
       width: 3000,
       height: 4000,
       orientation: 6,
+      colorProfile: 'none',
     });
+  });
+
+  test('JPEG ICC profile: sRGB colorants, other colorants, unreadable', async () => {
+    const fixed = (v: number) => be32(Math.round(v * 65536) >>> 0);
+    const profile = (colorants: number[][]) => {
+      const names = ['rXYZ', 'gXYZ', 'bXYZ'];
+      const tags = names.map((name, i) => [...bytes(name), ...be32(168 + i * 20), ...be32(20)]);
+      const data = colorants.map((xyz) => [...bytes('XYZ '), 0, 0, 0, 0, ...xyz.flatMap(fixed)]);
+      const head = new Array<number>(128).fill(0);
+      head.splice(16, 4, ...bytes('RGB '));
+      return [...head, ...be32(3), ...tags.flat(), ...data.flat()];
+    };
+    const segment = (p: number[]) => {
+      const payload = [...bytes('ICC_PROFILE'), 0, 1, 1, ...p];
+      return [0xff, 0xe2, ...be16(payload.length + 2), ...payload];
+    };
+    const srgb = [
+      [0.4361, 0.2225, 0.0139],
+      [0.3851, 0.7169, 0.0971],
+      [0.1431, 0.0606, 0.7141],
+    ];
+    const p3 = [
+      [0.5151, 0.2412, -0.0011],
+      [0.292, 0.6922, 0.0419],
+      [0.1571, 0.0666, 0.7841],
+    ];
+    const kind = async (segments: number[][]) =>
+      ((await readImageHeader(blob(jpeg(40, 30, segments)))) as { colorProfile?: string })
+        .colorProfile;
+    expect(await kind([segment(profile(srgb))])).toBe('srgb');
+    expect(await kind([segment(profile(p3))])).toBe('other');
+    expect(await kind([segment(new Array<number>(20).fill(0))])).toBe('other');
+    expect(await kind([])).toBe('none');
   });
 
   test('JPEG whose frame header comes after 200 KB of metadata', async () => {
