@@ -1,19 +1,12 @@
 import { defineConfig } from 'vitest/config';
 import { playwright } from '@vitest/browser-playwright';
+import { CHROMIUM, CHROMIUM_ARGS } from './scripts/chromium.mjs';
 
 /** Debian's Chromium: Playwright's own browser builds cannot be downloaded here. */
 const chromium = playwright({
   launchOptions: {
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
+    executablePath: CHROMIUM,
+    args: [...CHROMIUM_ARGS],
   },
 });
 

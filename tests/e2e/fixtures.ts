@@ -9,20 +9,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 import { E2E_URL, PROD_URL } from './ports';
+import { CHROMIUM, CHROMIUM_ARGS } from '../../scripts/chromium.mjs';
 
-export { E2E_URL, PROD_URL };
-
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+export { CHROMIUM, CHROMIUM_ARGS, E2E_URL, PROD_URL };
 
 export interface LaunchOptions {
   permissions?: string[];
@@ -38,7 +28,7 @@ export async function launchApp(
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
     headless: true,
-    args: CHROMIUM_ARGS,
+    args: [...CHROMIUM_ARGS],
     baseURL: options.baseURL ?? PROD_URL,
     permissions: options.permissions ?? [],
     viewport: { width: 1100, height: 900 },
