@@ -41,6 +41,8 @@ interface Run {
   controller: AbortController;
   progress: ProgressWriter;
   stopped: boolean;
+  /** The worker's run() has settled: nothing left to abort. */
+  settled: boolean;
 }
 
 export interface DrainOptions {
@@ -314,7 +316,8 @@ export class Scheduler {
   /** Cancelled or replaced elsewhere: abort the worker; its late result will be ignored. */
   private abortLost(id: string, r: WorkRecord | undefined): void {
     const run = this.runs.get(id);
-    if (!run || run === 'claiming' || run.stopped) return;
+    // A settled run's own result (or a change racing it) has no worker left to abort.
+    if (!run || run === 'claiming' || run.stopped || run.settled) return;
     const t = run.token;
     if (r && r.state === 'RUNNING' && r.owner === t.owner && r.runAttemptCount === t.attempt)
       return;
@@ -506,6 +509,7 @@ export class Scheduler {
       controller: new AbortController(),
       progress: new ProgressWriter(this.o.store, token, this.o.clock, interval),
       stopped: false,
+      settled: false,
     };
     this.runs.set(record.id, run);
     // A constraint may have been lost between the scan and the claim.
@@ -517,6 +521,7 @@ export class Scheduler {
     );
     try {
       const outcome = await this.working_(this.invoke(run));
+      run.settled = true;
       if (run.stopped || this.dead) return;
       await run.progress.flush();
       if (this.dead) return;
