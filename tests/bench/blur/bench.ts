@@ -240,21 +240,34 @@ async function pipelineOnce(width: number, height: number, sigma: number): Promi
   return out.blob.size;
 }
 
-/** One blurBlob call on the 12 MP JPEG, with the time at each progress report. */
-async function pipelineTrace(sigma: number) {
+/**
+ * blurBlob on the 12 MP JPEG (the plane path where it applies), split by its progress reports:
+ * decode (to 0.1: header, ImageDecoder, planes into WASM memory), blur (to the last band), and
+ * output (RGBA conversion, putImageData, JPEG encode); medians of `runs`, in ms.
+ */
+async function pipelineTrace(sigma: number, runs: number) {
   const jpeg = jpegOf(W, H);
-  const t0 = performance.now();
-  const marks: [number, number][] = [];
-  const out = await blurBlob(jpeg, {
-    sigma,
-    yieldEvery: Infinity,
-    onProgress: (f) => marks.push([f, performance.now() - t0]),
-  });
-  return {
-    total: performance.now() - t0,
-    engine: out.engine,
-    marks: marks.filter((m, i) => i === 0 || m[0] >= 0.9),
-  };
+  const names = ['decode', 'blur', 'output', 'total'];
+  const times: number[][] = names.map(() => []);
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    let decoded = t0;
+    let blurred = t0;
+    await blurBlob(jpeg, {
+      sigma,
+      type: 'image/jpeg',
+      yieldEvery: Infinity,
+      onProgress: (f) => {
+        if (f === 0.1) decoded = performance.now();
+        if (f > 0.1 && f < 1) blurred = performance.now();
+      },
+    });
+    const end = performance.now();
+    [decoded - t0, blurred - decoded, end - blurred, end - t0].forEach((ms, k) =>
+      times[k].push(ms),
+    );
+  }
+  return Object.fromEntries(names.map((n, k) => [n, median(times[k])]));
 }
 
 Object.assign(globalThis, {

@@ -50,8 +50,15 @@ try {
     await call('prepareJpeg', 4000, 3000);
     const parts = await call('pipelineParts', runs);
     console.log(
-      'pipeline: ' +
+      'RGBA path: ' +
         Object.entries(parts)
+          .map(([k, v]) => `${k} ${v.toFixed(1)}`)
+          .join(', '),
+    );
+    const trace = await call('pipelineTrace', 8, runs);
+    console.log(
+      'blurBlob (JPEG planes): ' +
+        Object.entries(trace)
           .map(([k, v]) => `${k} ${v.toFixed(1)}`)
           .join(', '),
     );
