@@ -1,4 +1,11 @@
-import { wrap, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
+import {
+  unwrap,
+  wrap,
+  type DBSchema,
+  type IDBPDatabase,
+  type IDBPTransaction,
+  type StoreNames,
+} from 'idb';
 import type { WorkRecord } from './record';
 
 /** The schema as TypeScript: every store and index is derived from it. */
@@ -9,16 +16,25 @@ export interface WorkSchema extends DBSchema {
     indexes: { state: string; due: [string, number]; tags: string; uniqueName: string };
   };
   /**
-   * `rev`: the last committed revision, bumped by every readwrite transaction; `battery`: the
-   * latest BatteryReading a window shared. Values are unknown until a guard checks them.
+   * `battery`: the latest BatteryReading a window shared (v1 also kept `rev` here). Values are
+   * unknown until a guard checks them.
    */
   meta: { key: string; value: unknown };
+  /**
+   * The last committed revision, as the key of the one record `HEAD` (v2). The unique index
+   * makes a swap from rev r to r + 1 (delete r, add r + 1) fail unless r was the head, so a
+   * writer that guessed the head need not read it first: see `store.ts`.
+   */
+  revs: { key: number; value: typeof HEAD; indexes: { head: number } };
 }
+
+/** The value of the head record of `revs`; its unique index admits only one. */
+export const HEAD = { head: 1 } as const;
 
 export type WorkDb = IDBPDatabase<WorkSchema>;
 export type UpgradeTx = IDBPTransaction<WorkSchema, StoreNames<WorkSchema>[], 'versionchange'>;
-export type WorkTx = IDBPTransaction<WorkSchema, ['work', 'meta'], 'readwrite'>;
-export type ReadTx = IDBPTransaction<WorkSchema, ['work', 'meta'], 'readonly'>;
+export type WorkTx = IDBPTransaction<WorkSchema, ['work', 'revs'], 'readwrite'>;
+export type ReadTx = IDBPTransaction<WorkSchema, ['work', 'revs'], 'readonly'>;
 
 /**
  * Numbered schema steps: step N upgrades a version N-1 database to version N, keeping its data.
@@ -34,9 +50,38 @@ export const MIGRATIONS: readonly ((db: WorkDb, tx: UpgradeTx) => void)[] = [
     work.createIndex('uniqueName', 'uniqueName');
     db.createObjectStore('meta');
   },
+  // 2: the revision moves from meta's `rev` to the key of the head record of `revs`.
+  (db, tx) => {
+    db.createObjectStore('revs').createIndex('head', 'head', { unique: true });
+    const meta = tx.objectStore('meta');
+    void meta.get('rev').then((rev: unknown) => {
+      if (typeof rev === 'number' && rev > 0) void tx.objectStore('revs').add(HEAD, rev);
+      void meta.delete('rev');
+    });
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/** The stored revision (0 before the first write), read in `tx`. */
+export async function readHead(tx: WorkTx | ReadTx): Promise<number> {
+  const keys = await tx.objectStore('revs').getAllKeys();
+  return keys.length ? Math.max(...keys) : 0;
+}
+
+/**
+ * Commits `tx` now, with its requests still in flight, instead of once their results have come
+ * back to this thread (a round trip, long on a busy main thread). A request that fails still
+ * aborts it. Where `commit()` is missing, it commits as usual.
+ */
+export function commitNow(tx: WorkTx): void {
+  try {
+    const raw = unwrap(tx) as IDBTransaction & { commit?: () => void };
+    raw.commit?.();
+  } catch {
+    // already finished (a failed request aborted it): reported by `tx.done`
+  }
+}
 
 export function dbName(name: string): string {
   return `work:${name}`;

@@ -1,5 +1,5 @@
 import type { WorkChange, WorkHub } from './broadcast';
-import type { ReadTx, WorkDb, WorkTx } from './db';
+import { commitNow, HEAD, readHead, type ReadTx, type WorkDb, type WorkTx } from './db';
 import { readable } from './corruptRecords';
 import type { WorkRecord } from './record';
 import { isFinished, type WorkQuery, type WorkState } from './types';
@@ -11,11 +11,13 @@ const UNFINISHED: readonly WorkState[] = ['ENQUEUED', 'RUNNING', 'BLOCKED'];
  * One readwrite transaction's view of the work table: reads see the transaction's own writes;
  * writes are buffered and issued together at the end, stamped with the transaction's `rev`.
  *
- * An optimistic writer already knows its `rev` (the last one this context saw, plus one) and may
- * be told records it already knows (`know`): its writes go out without waiting for a read. The
- * stored rev and each known record's rev are still read in the same transaction, and
- * `verified()` is false when any differs: the store then aborts it (nothing is committed) and
- * runs the body again on a plain writer.
+ * Every writer moves the head of `revs` from rev - 1 to rev (delete, then add under a unique
+ * index), which fails the transaction unless rev - 1 was the stored head. A plain writer reads
+ * the head first; an optimistic one guesses it (the last rev this context saw) and its writes go
+ * out at once, the swap checking the guess. It may also be told records it already knows
+ * (`know`): each is read in the same transaction, and `verified()` is false when one's rev
+ * differs. Either way, a wrong guess commits nothing: the store runs the body again on a plain
+ * writer.
  */
 export class Writer {
   readonly records = new Map<string, WorkRecord>();
@@ -23,11 +25,12 @@ export class Writer {
   /** Records this transaction inserts: `add`, so that an existing id aborts it. */
   private readonly created = new Set<string>();
   /** Records given their enqueue order by this transaction (new ones). */
-  private readonly fresh = new Set<string>();
   private readonly known = new Map<string, WorkRecord>();
   private readonly checks: Promise<boolean>[] = [];
   /** An inserted id was already stored: the transaction failed for that. */
   duplicate = false;
+  /** The head was not rev - 1 (another context committed first): the transaction failed. */
+  conflict = false;
 
   constructor(
     readonly tx: WorkTx,
@@ -104,44 +107,28 @@ export class Writer {
     this.deleted.add(id);
   }
 
-  /** Issues the buffered writes; new works get their enqueue order. Null when nothing changed. */
+  /**
+   * Issues the head swap and the buffered writes, stamped with the rev (new works get their
+   * enqueue order). Null when nothing changed: then nothing is written, not even the rev.
+   */
   async flush(): Promise<WorkChange | null> {
     if (this.records.size === 0 && this.deleted.size === 0) return null;
     const rev = await this.rev;
+    const revs = this.tx.objectStore('revs');
+    // A failed request fails the transaction: its error is reported by `tx.done`.
+    revs.delete(rev - 1).catch(() => undefined);
+    revs.add(HEAD, rev).catch((e: unknown) => (this.conflict ||= isConstraintError(e)));
     const work = this.tx.objectStore('work');
     for (const id of this.deleted) work.delete(id).catch(() => undefined);
-    for (const r of this.records.values()) if (r.order === 0) this.fresh.add(r.id);
-    for (const r of this.stamp(rev)) {
-      // A failed request fails the transaction: its error is reported by `tx.done`.
+    let position = 0;
+    for (const r of this.records.values()) {
+      if (r.order === 0) r.order = rev * 10_000 + position++;
+      r.rev = rev;
       if (!this.created.has(r.id)) work.put(r).catch(() => undefined);
       else work.add(r).catch((e: unknown) => (this.duplicate ||= isConstraintError(e)));
     }
     const records = [...this.records.values()];
     return { type: 'work-change', rev, records, deleted: [...this.deleted] };
-  }
-
-  /**
-   * The guessed rev was not the next one (another context committed meanwhile): the same writes
-   * again, in the same transaction, stamped with the right one.
-   */
-  restamp(change: WorkChange, rev: number): void {
-    const work = this.tx.objectStore('work');
-    for (const r of this.stamp(rev)) work.put(r).catch(() => undefined);
-    change.rev = rev;
-  }
-
-  /** Stamps every buffered record with `rev` (new ones get their order) and writes `rev`. */
-  private stamp(rev: number): Iterable<WorkRecord> {
-    let position = 0;
-    for (const r of this.records.values()) {
-      r.rev = rev;
-      if (this.fresh.has(r.id)) r.order = rev * 10_000 + position++;
-    }
-    this.tx
-      .objectStore('meta')
-      .put(rev, 'rev')
-      .catch(() => undefined);
-    return this.records.values();
   }
 }
 
@@ -203,35 +190,28 @@ export class WorkStore {
   ): Promise<T> {
     if (this.closed) throw new WorkError('closed');
     const durability: IDBTransactionDurability = strict ? 'strict' : 'default';
-    const tx = this.db.transaction(['work', 'meta'], 'readwrite', { durability });
-    const stored = tx
-      .objectStore('meta')
-      .get('rev')
-      .then((value: unknown) => (typeof value === 'number' ? value : 0));
-    stored.catch(() => undefined); // an aborted transaction rejects it: that is reported below
-    // Optimistic: the next rev after the last one seen here; checked against the stored one.
+    const tx = this.db.transaction(['work', 'revs'], 'readwrite', { durability });
+    // Optimistic: the next rev after the last one seen here, checked by the head swap.
     const guess = optimistic ? this.revs.reserve() : null;
-    const rev = guess !== null ? Promise.resolve(guess) : stored.then((n) => n + 1);
+    const rev = guess !== null ? Promise.resolve(guess) : readHead(tx).then((n) => n + 1);
+    rev.catch(() => undefined); // an aborted transaction rejects it: that is reported below
     const writer = new Writer(tx, rev, this.now(), guess !== null);
     let result: T;
     let change: WorkChange | null;
     try {
       result = await body(writer);
       change = await writer.flush();
-      if (guess !== null) {
-        const [current, held] = await Promise.all([stored, writer.verified()]);
-        this.revs.settle(guess, change && held ? current + 1 : current);
-        if (!held) {
-          // What the body assumed no longer holds: nothing of it may commit.
-          abort(tx);
-          await tx.done.catch(() => undefined);
-          return this.mutateNow(strict, body, false);
-        }
-        // Nothing written needs no rev; otherwise the writes take the stored rev + 1.
-        if (change && current + 1 !== guess) writer.restamp(change, current + 1);
+      if (guess !== null && !change) this.revs.unused(guess);
+      if (!(await writer.verified())) {
+        // What the body assumed no longer holds: nothing of it may commit.
+        if (guess !== null && change) this.revs.unused(guess);
+        abort(tx);
+        await tx.done.catch(() => undefined);
+        return this.mutateNow(strict, body, false);
       }
+      commitNow(tx);
     } catch (error) {
-      if (guess !== null) this.revs.settle(guess, guess - 1);
+      if (guess !== null) this.revs.unused(guess);
       abort(tx);
       await tx.done.catch(() => undefined);
       throw error;
@@ -239,6 +219,12 @@ export class WorkStore {
     try {
       await tx.done;
     } catch (error) {
+      if (writer.conflict && guess !== null) {
+        // Another context committed a rev not heard of yet: run again on the stored one.
+        this.revs.forget();
+        return this.mutateNow(strict, body, false);
+      }
+      if (guess !== null) this.revs.unused(guess);
       if (writer.duplicate || isConstraintError(error)) {
         throw new WorkError('invalid-request', 'a work with this id exists');
       }
@@ -258,13 +244,11 @@ export class WorkStore {
 
   /** The records matching `query` and the rev they were read at, in one transaction. */
   async read(query: WorkQuery): Promise<Snapshot> {
-    const tx = this.db.transaction(['work', 'meta'], 'readonly');
-    const stored: unknown = await tx.objectStore('meta').get('rev');
-    const values = await candidates(tx, query);
+    const tx = this.db.transaction(['work', 'revs'], 'readonly');
+    const [rev, values] = await Promise.all([readHead(tx), candidates(tx, query)]);
     await tx.done;
     const records = values.filter(readable).filter((r) => matchesQuery(r, query));
     const unique = [...new Map(records.map((r) => [r.id, r])).values()].sort(byOrder);
-    const rev = typeof stored === 'number' ? stored : 0;
     this.seeRev(rev);
     return { records: unique, rev };
   }
@@ -320,14 +304,16 @@ export class WorkStore {
 /**
  * The optimistic rev guesses of one database in this realm (a page's manager and executor share
  * it). Readwrite transactions on the same stores commit in the order they were created, so each
- * new one guesses one more than the last guess still outstanding; a wrong guess costs a restamp
- * (or a retry), never a wrong rev: every guess is checked against the stored rev.
+ * new one guesses one more than the last guess still outstanding; a wrong guess costs a retry,
+ * never a wrong rev: the head swap fails unless the guess was right.
  */
 interface RevGuess {
   /** Null until a rev was seen: the first transaction reads it. */
   reserve(): number | null;
-  /** The transaction that guessed `guess` ended with the stored rev at `actual`. */
-  settle(guess: number, actual: number): void;
+  /** `guess` will not be committed (nothing written, or aborted). */
+  unused(guess: number): void;
+  /** A guess was wrong: the next writer reads the head. */
+  forget(): void;
   see(rev: number): void;
 }
 
@@ -339,8 +325,12 @@ function revGuess(name: string): RevGuess {
   let last: number | null = null;
   guess = {
     reserve: () => (last === null ? null : ++last),
-    settle: (g, actual) => {
-      if (last !== null && last >= g) last += actual - g;
+    // The last guess gives its rev back; behind an earlier one, the later guesses will fail.
+    unused: (g) => {
+      last = last === g ? g - 1 : null;
+    },
+    forget: () => {
+      last = null;
     },
     see: (rev) => {
       if (last === null || rev > last) last = rev;

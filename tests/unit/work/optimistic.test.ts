@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import './helpers';
 import { oneTimeWork } from '../../../src/work/index';
 import { WorkHub } from '../../../src/work/broadcast';
-import { openWorkDb } from '../../../src/work/db';
+import { HEAD, openWorkDb } from '../../../src/work/db';
 import { WorkStore } from '../../../src/work/store';
 import { claim, enqueuePlan } from '../../../src/work/transitions';
 
@@ -15,14 +15,17 @@ const enqueue = (store: WorkStore, request = oneTimeWork('noop')) =>
   store.mutate(true, (w) => enqueuePlan(w, { nodes: [{ request, parents: [] }] }));
 
 describe('optimistic transactions', () => {
-  it('restamps its writes when another context committed a rev it had not heard of', async () => {
+  it('runs again on the stored rev when another context committed a rev it had not heard of', async () => {
     const name = `optimistic-${crypto.randomUUID()}`;
     const store = await openStore(name);
     await enqueue(store);
     expect((await store.read({})).rev).toBe(1);
     // Another context (unheard: no broadcast) commits revs 2 to 5.
     const other = await openWorkDb(name);
-    await other.put('meta', 5, 'rev');
+    const swap = other.transaction('revs', 'readwrite');
+    void swap.store.delete(1);
+    void swap.store.add(HEAD, 5);
+    await swap.done;
     const request = oneTimeWork('noop');
     await enqueue(store, request);
     const record = await store.get(request.id);
@@ -70,6 +73,28 @@ describe('optimistic transactions', () => {
     const after = await store.read({});
     expect(after.rev).toBe(before.rev);
     expect(after.records.map((r) => r.id)).toEqual([request.id]);
+    store.close();
+  });
+
+  it('commits nothing of a transaction whose guessed rev was taken meanwhile', async () => {
+    const name = `optimistic-${crypto.randomUUID()}`;
+    const store = await openStore(name);
+    await enqueue(store);
+    const other = await openWorkDb(name);
+    const swap = other.transaction('revs', 'readwrite');
+    void swap.store.delete(1);
+    void swap.store.add(HEAD, 2);
+    await swap.done;
+    // This store guesses rev 2: its swap fails, the whole transaction with it; then rev 3.
+    const seen: number[] = [];
+    store.hub.subscribe((change) => seen.push(change.rev));
+    const request = oneTimeWork('noop');
+    await enqueue(store, request);
+    expect(seen).toEqual([3]);
+    expect((await store.get(request.id))?.rev).toBe(3);
+    expect((await store.read({})).records).toHaveLength(2);
+    expect(await other.getAllKeys('revs')).toEqual([3]);
+    other.close();
     store.close();
   });
 });

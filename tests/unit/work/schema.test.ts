@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { gate, waitForState } from './helpers';
 import { dumpDb, loadDb, type DbFixture } from './fixture';
 import v1 from '../../fixtures/work/v1.json';
+import v2 from '../../fixtures/work/v2.json';
 import {
   defineWorker,
   oneTimeWork,
@@ -13,7 +14,7 @@ import {
 import { openWorkDb, SCHEMA_VERSION } from '../../../src/work/db';
 import { createTestWorkManager } from '../../../src/work/testing';
 
-const fixtures: DbFixture[] = [v1];
+const fixtures: DbFixture[] = [v1, v2];
 
 /** Builds a database holding work in every state, under the current schema. */
 async function scenario(name: string): Promise<() => void> {
@@ -100,6 +101,23 @@ describe('schema', () => {
       expect((await manager.getWorkInfosForUniqueWork('image_manipulation_work')).length).toBe(3);
     });
   }
+
+  it('carries the v1 rev into v2 (the head of revs), so revs keep rising', async () => {
+    const name = `rev-${crypto.randomUUID()}`;
+    await loadDb(name, v1);
+    const v1Rev = (v1 as DbFixture).stores.find((s) => s.name === 'meta')!.records[0]
+      .value as number;
+    const manager = await WorkManager.open({ name });
+    const request = oneTimeWork('noop');
+    await manager.enqueue(request);
+    expect((await manager.getWorkInfoById(request.id))?.rev).toBe(v1Rev + 1);
+    manager.close();
+    const dump = await dumpDb(name);
+    expect(dump.stores.find((s) => s.name === 'meta')!.records).toEqual([]);
+    expect(dump.stores.find((s) => s.name === 'revs')!.records.map((r) => r.key)).toEqual([
+      v1Rev + 1,
+    ]);
+  });
 
   it('closes its connection when a newer version wants the database', async () => {
     const name = `vc-${crypto.randomUUID()}`;
