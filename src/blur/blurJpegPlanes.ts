@@ -11,11 +11,11 @@ import type { KernelMemory, WasmVariant } from './wasmEngine';
 import { acquireMemory, heapBase, wasmModule } from './wasmEngine';
 
 /**
- * A JPEG blurred in its own colour space: ImageDecoder gives the decoded Y, U and V planes (I420),
- * and the Gaussian, being linear, commutes with JFIF's affine YCbCr → RGB. So Y is blurred at σ
- * and the half-size chroma planes at σ/2: 1.5 bytes a pixel instead of RGBA's 4, no canvas
- * between the decoder and the kernel, and no read-back. The kernel then converts the planes to
- * RGBA in bands for the encoder's canvas.
+ * A JPEG blurred in its own colour space: ImageDecoder gives the decoded Y, U and V planes, and
+ * the Gaussian, being linear, commutes with JFIF's affine YCbCr → RGB. So Y is blurred at σ and
+ * the chroma planes at σ over their subsampling (σ/2 both ways for 4:2:0): 1.5 bytes a pixel
+ * instead of RGBA's 4 for 4:2:0, no canvas between the decoder and the kernel, and no read-back.
+ * The kernel then converts the planes to RGBA in bands for the encoder's canvas.
  */
 
 /** Below this σ the chroma planes would be blurred at under 0.5 px: the RGBA path takes it. */
@@ -36,6 +36,13 @@ const ORIENTATION: Record<number, [number, boolean]> = {
   6: [90, false],
   7: [270, true],
   8: [270, false],
+};
+
+/** Chroma subsampling [x, y] of the frame formats this path takes (1: half the luma resolution). */
+const SUBSAMPLING: Partial<Record<string, [number, number]>> = {
+  I420: [1, 1],
+  I422: [1, 0],
+  I444: [0, 0],
 };
 
 /** Orientation as VideoFrame carries it (Chromium 120+; not yet in TypeScript's DOM types). */
@@ -82,13 +89,15 @@ export async function blurJpegPlanes(
   const variant = VARIANTS[engine.name];
   const module = variant && wasmModule(variant);
   if (!module) return null;
-  const frame = await decodeI420(blob, header, options.signal);
+  const frame = await decodeYuv(blob, header, options.signal);
   if (!frame) return null;
+  const format = frame.format as VideoPixelFormat;
+  const [subX, subY] = SUBSAMPLING[format] ?? [1, 1];
   const { rotation = 0, flip = false } = frame as Oriented;
   const width = frame.visibleRect?.width ?? frame.codedWidth;
   const height = frame.visibleRect?.height ?? frame.codedHeight;
   const colorSpace = frame.colorSpace.toJSON();
-  const at = planeLayout(heapBase(module), width, height);
+  const at = planeLayout(heapBase(module), width, height, subX, subY);
   let memory: KernelMemory | undefined;
   try {
     memory = acquireMemory(module, at.pages);
@@ -110,7 +119,7 @@ export async function blurJpegPlanes(
     await runBlurJob(planeJob(kernel, memory.memory, at, sigma), { ...options, onProgress });
     const canvas =
       rotation || flip
-        ? drawOriented(memory.memory, at, { colorSpace, rotation, flip })
+        ? drawOriented(memory.memory, at, { format, colorSpace, rotation, flip })
         : convertToCanvas(kernel, memory.memory, at);
     return { canvas, width: display[0], height: display[1] };
   } finally {
@@ -118,8 +127,8 @@ export async function blurJpegPlanes(
   }
 }
 
-/** The decoded frame if it is I420 in JFIF's colour space with the header's orientation, else null. */
-async function decodeI420(
+/** The decoded frame if it is YUV in JFIF's colour space with the header's orientation, else null. */
+async function decodeYuv(
   blob: Blob,
   header: ImageHeader,
   signal: AbortSignal | undefined,
@@ -130,7 +139,7 @@ async function decodeI420(
   const decoder = new ImageDecoder({ data, type: 'image/jpeg' });
   try {
     const { image } = await raceAbort(decoder.decode(), signal, (late) => late.image.close());
-    if (isJfifI420(image, header)) return image;
+    if (isJfifYuv(image, header)) return image;
     image.close();
     return null;
   } catch (e) {
@@ -141,13 +150,14 @@ async function decodeI420(
   }
 }
 
-function isJfifI420(frame: VideoFrame, header: ImageHeader): boolean {
+function isJfifYuv(frame: VideoFrame, header: ImageHeader): boolean {
   const { matrix, fullRange } = frame.colorSpace;
   const { rotation = 0, flip = false } = frame as Oriented;
   const [r, f] = ORIENTATION[header.orientation] ?? [0, false];
   const rect = frame.visibleRect;
   return (
-    frame.format === 'I420' &&
+    !!frame.format &&
+    SUBSAMPLING[frame.format] !== undefined &&
     (matrix === 'smpte170m' || matrix === 'bt470bg') &&
     fullRange === true &&
     frame.colorSpace.primaries === 'bt709' &&
@@ -165,19 +175,20 @@ function isJfifI420(frame: VideoFrame, header: ImageHeader): boolean {
 type Layout = ReturnType<typeof planeLayout>;
 
 /**
- * Memory: [static data][coefficients: Y, chroma][scratch][Y][U][V][RGBA band]. Plane strides are
- * multiples of 16 (the column pass works on groups of four columns; the conversion reads 8 luma
- * and 4 chroma samples at a time).
+ * Memory: [static data][coefficients: Y, chroma rows, chroma columns][scratch][Y][U][V][RGBA band].
+ * Plane strides are multiples of 16 (the column pass works on groups of four columns; the
+ * conversion reads 8 luma and 4 chroma samples at a time).
  */
-function planeLayout(base: number, width: number, height: number) {
+function planeLayout(base: number, width: number, height: number, subX: number, subY: number) {
   const align = (n: number, to = 64) => Math.ceil(n / to) * to;
-  const cw = (width + 1) >> 1;
-  const ch = (height + 1) >> 1;
+  const cw = subX ? (width + 1) >> 1 : width;
+  const ch = subY ? (height + 1) >> 1 : height;
   const yStride = align(width, 16);
   const cStride = align(cw, 16);
   const coefY = align(base);
-  const coefC = align(coefY + COEFFICIENT_COUNT * 4);
-  const scratch = align(coefC + COEFFICIENT_COUNT * 4);
+  const coefCh = align(coefY + COEFFICIENT_COUNT * 4);
+  const coefCv = align(coefCh + COEFFICIENT_COUNT * 4);
+  const scratch = align(coefCv + COEFFICIENT_COUNT * 4);
   const scratchBytes = Math.max(width * 16, (height + 6) * 256, (cw + 16) * 8);
   const y = align(scratch + scratchBytes);
   const u = align(y + yStride * height);
@@ -193,8 +204,11 @@ function planeLayout(base: number, width: number, height: number) {
     ch,
     yStride,
     cStride,
+    subX,
+    subY,
     coefY,
-    coefC,
+    coefCh,
+    coefCv,
     scratch,
     y,
     u,
@@ -211,27 +225,33 @@ function planeLayout(base: number, width: number, height: number) {
   };
 }
 
-/** Each plane's horizontal then vertical pass, in bands of about 1 MP. */
+/**
+ * Each plane's horizontal then vertical pass, in bands of about 1 MP; a chroma plane's σ in each
+ * direction is σ over its subsampling there.
+ */
 function planeJob(kernel: KernelExports, memory: WebAssembly.Memory, at: Layout, sigma: number) {
-  new Float32Array(memory.buffer, at.coefY, COEFFICIENT_COUNT).set(gaussianCoefficients(sigma));
-  new Float32Array(memory.buffer, at.coefC, COEFFICIENT_COUNT).set(gaussianCoefficients(sigma / 2));
+  const coefficients = (offset: number, s: number) =>
+    new Float32Array(memory.buffer, offset, COEFFICIENT_COUNT).set(gaussianCoefficients(s));
+  coefficients(at.coefY, sigma);
+  coefficients(at.coefCh, sigma / (1 << at.subX));
+  coefficients(at.coefCv, sigma / (1 << at.subY));
   const bands: (() => void)[] = [];
-  const plane = (pix: number, w: number, h: number, stride: number, coef: number) => {
+  const plane = (pix: number, w: number, h: number, stride: number, rows: number, cols: number) => {
     const rowStep = bandSize(h, w);
     for (let r = 0; r < h; r += rowStep) {
       const r1 = Math.min(h, r + rowStep);
-      bands.push(() => kernel.blurPlaneRows(pix, w, stride, r, r1, at.scratch, coef));
+      bands.push(() => kernel.blurPlaneRows(pix, w, stride, r, r1, at.scratch, rows));
     }
     const quads = stride / 4;
     const quadStep = bandSize(quads, h);
     for (let q = 0; q < quads; q += quadStep) {
       const q1 = Math.min(quads, q + quadStep);
-      bands.push(() => kernel.blurPlaneColumns(pix, stride, h, q, q1, at.scratch, coef));
+      bands.push(() => kernel.blurPlaneColumns(pix, stride, h, q, q1, at.scratch, cols));
     }
   };
-  plane(at.y, at.width, at.height, at.yStride, at.coefY);
-  plane(at.u, at.cw, at.ch, at.cStride, at.coefC);
-  plane(at.v, at.cw, at.ch, at.cStride, at.coefC);
+  plane(at.y, at.width, at.height, at.yStride, at.coefY, at.coefY);
+  plane(at.u, at.cw, at.ch, at.cStride, at.coefCh, at.coefCv);
+  plane(at.v, at.cw, at.ch, at.cStride, at.coefCh, at.coefCv);
   return { bands: bands.length, runBand: (i: number) => bands[i]() };
 }
 
@@ -246,7 +266,7 @@ function convertToCanvas(
   const ctx = context2d(canvas);
   for (let r = 0; r < height; r += at.bandRows) {
     const rows = Math.min(at.bandRows, height - r);
-    kernel.i420ToRgba(
+    kernel.yuvToRgba(
       at.y,
       at.yStride,
       at.u,
@@ -254,6 +274,8 @@ function convertToCanvas(
       at.cStride,
       width,
       height,
+      at.subX,
+      at.subY,
       r,
       r + rows,
       at.out,
@@ -272,10 +294,14 @@ function convertToCanvas(
 function drawOriented(
   memory: WebAssembly.Memory,
   at: Layout,
-  init: { colorSpace: VideoColorSpaceInit; rotation: number; flip: boolean },
+  init: {
+    format: VideoPixelFormat;
+    colorSpace: VideoColorSpaceInit;
+    rotation: number;
+    flip: boolean;
+  },
 ): OffscreenCanvas {
   const frame = new VideoFrame(new Uint8Array(memory.buffer, at.y, at.end - at.y), {
-    format: 'I420',
     codedWidth: at.width,
     codedHeight: at.height,
     timestamp: 0,

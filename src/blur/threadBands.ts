@@ -39,7 +39,7 @@ export interface KernelExports {
     scratch: number,
     coef: number,
   ): void;
-  i420ToRgba(
+  yuvToRgba(
     y: number,
     yStride: number,
     u: number,
@@ -47,6 +47,8 @@ export interface KernelExports {
     cStride: number,
     width: number,
     height: number,
+    subX: number,
+    subY: number,
     row0: number,
     row1: number,
     out: number,

@@ -642,13 +642,14 @@ export function blurPlaneColumns(
   }
 }
 
-// ---- I420 → RGBA8 ----
+// ---- YUV (I420, I422, I444) → RGBA8 ----
 //
-// Full-range BT.601 (JFIF). Chroma sits centred between luma pixels and is upsampled as libjpeg's
-// "fancy" upsampling does: 3/4 of the nearest chroma sample and 1/4 of the next one, in each
-// direction. Rows row0..row1-1 are written from `out`, width × 4 bytes a row; the last 4-pixel
-// groups may write up to 28 bytes past a row's end (the next row overwrites them; the caller
-// leaves 32 bytes spare after the last). Scratch: 2 × (chroma width + 16) × 4 bytes.
+// Full-range BT.601 (JFIF). Subsampled chroma sits centred between luma pixels and is upsampled as
+// libjpeg's "fancy" upsampling does: 3/4 of the nearest chroma sample and 1/4 of the next one, in
+// each subsampled direction (subX, subY: 1 where chroma has half the luma resolution). Rows
+// row0..row1-1 are written from `out`, width × 4 bytes a row; the last group may write up to 28
+// bytes past a row's end (the next row overwrites them; the caller leaves 32 bytes spare after
+// the last). Scratch: 2 × (chroma width + 16) × 4 bytes.
 
 // One chroma row, vertically interpolated, minus 128, as f32 at s + 4 (s holds a copy of the first
 // value, and copies of the last follow the row, for the horizontal neighbours at the edges).
@@ -694,7 +695,7 @@ class C {
   }
 }
 
-export function i420ToRgba(
+export function yuvToRgba(
   yp: usize,
   yStride: usize,
   up: usize,
@@ -702,22 +703,32 @@ export function i420ToRgba(
   cStride: usize,
   width: i32,
   height: i32,
+  subX: i32,
+  subY: i32,
   row0: i32,
   row1: i32,
   out: usize,
   scratch: usize,
 ): void {
-  const cw = (width + 1) >> 1;
-  const ch = (height + 1) >> 1;
+  const cw = subX ? (width + 1) >> 1 : width;
+  const ch = subY ? (height + 1) >> 1 : height;
   const su = scratch;
   const sv = scratch + <usize>(cw + 16) * 4;
   for (let r = row0; r < row1; r++) {
-    const j = r >> 1;
-    const jn = r & 1 ? min(j + 1, ch - 1) : max(j - 1, 0);
+    const j = subY ? r >> 1 : r;
+    const jn = !subY ? j : r & 1 ? min(j + 1, ch - 1) : max(j - 1, 0);
     chromaRow(up + <usize>j * cStride, up + <usize>jn * cStride, cw, su);
     chromaRow(vp + <usize>j * cStride, vp + <usize>jn * cStride, cw, sv);
     const yr = yp + <usize>r * yStride;
     const o = out + <usize>(r - row0) * <usize>width * 4;
+    if (!subX) {
+      for (let x = 0; x < width; x += 4) {
+        const y = widen(v128.load32_zero(yr + <usize>x));
+        const at = <usize>(4 + x * 4);
+        v128.store(o + <usize>x * 4, C.rgba(y, v128.load(su + at), v128.load(sv + at)));
+      }
+      continue;
+    }
     for (let x = 0; x < width; x += 8) {
       const bytes = v128.load64_zero(yr + <usize>x);
       const w = i16x8.extend_low_i8x16_u(bytes);

@@ -80,15 +80,24 @@ describe.skipIf(!module)('plane passes', () => {
   });
 });
 
-/** The reference conversion: JFIF full-range BT.601, chroma upsampled 3/4 + 1/4 (libjpeg). */
-function referenceRgba(y: Uint8Array, u: Uint8Array, v: Uint8Array, w: number, h: number) {
-  const cw = (w + 1) >> 1;
-  const ch = (h + 1) >> 1;
+/**
+ * The reference conversion: JFIF full-range BT.601, subsampled chroma upsampled 3/4 + 1/4
+ * (libjpeg's "fancy" upsampling) in each subsampled direction.
+ */
+function referenceRgba(
+  [y, u, v]: Uint8Array[],
+  w: number,
+  h: number,
+  [subX, subY]: [number, number],
+) {
+  const cw = subX ? (w + 1) >> 1 : w;
+  const ch = subY ? (h + 1) >> 1 : h;
   const at = (p: Uint8Array, cx: number, cy: number) =>
     p[Math.min(ch - 1, Math.max(0, cy)) * cw + Math.min(cw - 1, Math.max(0, cx))];
   const up = (p: Uint8Array, x: number, r: number) => {
-    const [i, j] = [x >> 1, r >> 1];
-    const [di, dj] = [x & 1 ? 1 : -1, r & 1 ? 1 : -1];
+    const [i, j] = [x >> subX, r >> subY];
+    const di = subX ? (x & 1 ? 1 : -1) : 0;
+    const dj = subY ? (r & 1 ? 1 : -1) : 0;
     const col = (ci: number) => 0.75 * at(p, ci, j) + 0.25 * at(p, ci, j + dj);
     return 0.75 * col(i) + 0.25 * col(i + di) - 128;
   };
@@ -106,19 +115,26 @@ function referenceRgba(y: Uint8Array, u: Uint8Array, v: Uint8Array, w: number, h
   return out;
 }
 
-describe.skipIf(!module)('i420ToRgba', () => {
-  test.each([
-    [64, 32],
-    [37, 11],
-    [1, 1],
-    [9, 2],
-  ])('matches the reference conversion within 1 level, %dx%d', (w, h) => {
-    const [cw, ch] = [(w + 1) >> 1, (h + 1) >> 1];
+const FORMATS: Record<string, [number, number]> = { I420: [1, 1], I422: [1, 0], I444: [0, 0] };
+
+describe.skipIf(!module)('yuvToRgba', () => {
+  test.each(
+    Object.keys(FORMATS).flatMap((format) =>
+      [
+        [64, 32],
+        [37, 11],
+        [1, 1],
+        [9, 2],
+      ].map(([w, h]) => [format, w, h] as const),
+    ),
+  )('matches the reference conversion within 1 level, %s %dx%d', (format, w, h) => {
+    const [subX, subY] = FORMATS[format];
+    const [cw, ch] = [subX ? (w + 1) >> 1 : w, subY ? (h + 1) >> 1 : h];
     const [ys, cs] = [align16(w), align16(cw)];
     const noise = (n: number, seed: number) =>
       Uint8Array.from({ length: n }, (_, i) => (((i + seed) * 2654435761) >>> 24) & 255);
     const [y, u, v] = [noise(w * h, 1), noise(cw * ch, 2), noise(cw * ch, 3)];
-    const expected = referenceRgba(y, u, v, w, h);
+    const expected = referenceRgba([y, u, v], w, h, [subX, subY]);
     const actual = withKernel(
       (cw + 16) * 8 + ys * h + 2 * cs * ch + w * h * 4 + 64,
       (k, mem, base) => {
@@ -134,8 +150,8 @@ describe.skipIf(!module)('i420ToRgba', () => {
         }
         // Two bands, as blurJpegPlanes converts them.
         const half = h >> 1;
-        k.i420ToRgba(yp, ys, up, vp, cs, w, h, 0, half, out, scratch);
-        k.i420ToRgba(yp, ys, up, vp, cs, w, h, half, h, out + half * w * 4, scratch);
+        k.yuvToRgba(yp, ys, up, vp, cs, w, h, subX, subY, 0, half, out, scratch);
+        k.yuvToRgba(yp, ys, up, vp, cs, w, h, subX, subY, half, h, out + half * w * 4, scratch);
         return mem.slice(out, out + w * h * 4);
       },
     );

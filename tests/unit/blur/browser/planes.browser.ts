@@ -93,6 +93,21 @@ describe('blurJpegPlanes', () => {
     },
   );
 
+  test('takes a 4:4:4 JPEG (I444 frame; Chromium writes one at quality 1) as well', async () => {
+    const [w, h] = [320, 212];
+    const jpeg = await photoJpeg(w, h, 1);
+    const decoder = new ImageDecoder({ data: await jpeg.arrayBuffer(), type: 'image/jpeg' });
+    const { image } = await decoder.decode();
+    expect(image.format).toBe('I444');
+    image.close();
+    decoder.close();
+    const planes = await blurJpegPlanes(jpeg, await header(jpeg), relaxed(), () => 6, {});
+    expect(planes).not.toBeNull();
+    const rgba = await blurBlob(jpeg, { sigma: 6, engine: 'js', type: 'image/png' });
+    const reference = (await decodeImage(rgba.blob)).pixels;
+    expect(psnrRgb(pixelsOf(planes!.canvas), reference)).toBeGreaterThanOrEqual(40);
+  });
+
   test.each([
     [101, 77],
     [33, 2],
