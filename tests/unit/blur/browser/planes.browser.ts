@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { context2d } from '../../../../src/blur/blurOnCanvas';
 import { blurJpegPlanes, planesApply } from '../../../../src/blur/blurJpegPlanes';
+import { createBlurPool } from '../../../../src/blur/createBlurPool';
 import { engineByName } from '../../../../src/blur/chooseEngine';
 import { BlurError, blurBlob, decodeImage } from '../../../../src/blur/index';
 import type { ImageHeader } from '../../../../src/blur/readImageHeader';
@@ -143,9 +144,27 @@ describe('blurJpegPlanes', () => {
     });
     expect([out.width, out.height, out.blob.type]).toEqual([800, 600, 'image/jpeg']);
     expect(seen[0]).toBe(0.1);
+    // The RGBA path blurs 0.5 MP in two bands (4 reports); the planes take six (8 reports).
     expect(seen.length).toBeGreaterThan(4);
     expect(seen.at(-1)).toBe(1);
     expect([...seen].sort((a, b) => a - b)).toEqual(seen);
+  });
+
+  test('runs in the pool worker too (ImageDecoder in a dedicated worker)', async () => {
+    const pool = createBlurPool({ size: 1 });
+    try {
+      const seen: number[] = [];
+      const out = await pool.blurBlob(undefined, await photoJpeg(800, 600), {
+        sigma: 4,
+        engine: 'wasm-relaxed-simd',
+        onProgress: (f) => seen.push(f),
+      });
+      expect([out.width, out.height, out.blob.type]).toEqual([800, 600, 'image/jpeg']);
+      // The RGBA path blurs 0.5 MP in two bands (4 reports); the planes take six (8 reports).
+      expect(seen.length).toBeGreaterThan(4);
+    } finally {
+      pool.terminate();
+    }
   });
 
   test('rejects with the reason when aborted during the blur', async () => {
