@@ -1,4 +1,4 @@
-import { isWorkRecord, type WorkRecord } from './record';
+import { copyPlain, isWorkRecord, type WorkRecord } from './record';
 
 /** The part of BroadcastChannel the library uses, so that tests can inject an in-memory bus. */
 export interface ChannelLike {
@@ -37,7 +37,7 @@ export function localFirst(remote: ChannelFactory): ChannelFactory {
       outside.onmessage = (event) => {
         // The first peer takes the deserialized message; the others get copies.
         [...peers].forEach((peer, i) =>
-          peer.onmessage?.({ data: i === 0 ? event.data : structuredClone(event.data) }),
+          peer.onmessage?.({ data: i === 0 ? event.data : copyPlain(event.data) }),
         );
       };
       group = { outside, peers };
@@ -49,7 +49,7 @@ export function localFirst(remote: ChannelFactory): ChannelFactory {
       postMessage: (message) => {
         for (const peer of peers) {
           if (peer === channel) continue;
-          const data = structuredClone(message);
+          const data = copyPlain(message);
           queueMicrotask(() => peers.has(peer) && peer.onmessage?.({ data }));
         }
         outside.postMessage(message);

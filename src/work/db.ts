@@ -69,6 +69,11 @@ export async function readHead(tx: WorkTx | ReadTx): Promise<number> {
   return keys.length ? Math.max(...keys) : 0;
 }
 
+/** The IndexedDB transaction under idb's wrapper, for requests whose results are not awaited. */
+export function raw(tx: WorkTx): IDBTransaction {
+  return unwrap(tx);
+}
+
 /**
  * Commits `tx` now, with its requests still in flight, instead of once their results have come
  * back to this thread (a round trip, long on a busy main thread). A request that fails still

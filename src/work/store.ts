@@ -1,7 +1,7 @@
 import type { WorkChange, WorkHub } from './broadcast';
-import { commitNow, HEAD, readHead, type ReadTx, type WorkDb, type WorkTx } from './db';
+import { commitNow, HEAD, raw, readHead, type ReadTx, type WorkDb, type WorkTx } from './db';
 import { readable } from './corruptRecords';
-import type { WorkRecord } from './record';
+import { copyPlain, type WorkRecord } from './record';
 import { isFinished, type WorkQuery, type WorkState } from './types';
 import { WorkError } from './WorkError';
 
@@ -53,15 +53,16 @@ export class Writer {
    */
   know(record: WorkRecord): void {
     if (!this.optimistic || this.known.has(record.id) || this.records.has(record.id)) return;
-    const copy = structuredClone(record);
+    const copy = copyPlain(record);
     const expected = record.rev; // the copy is stamped with this transaction's rev on flush
     this.known.set(record.id, copy);
-    const stored = this.tx.objectStore('work').get(record.id);
+    // Straight on IndexedDB, as in flush (idb's wrapper costs a few listeners and proxies).
+    const stored = raw(this.tx).objectStore('work').get(record.id);
     this.checks.push(
-      stored.then(
-        (v: unknown) => readable(v) && v.rev === expected,
-        () => false, // the transaction failed: reported by the store
-      ),
+      new Promise<boolean>((resolve) => {
+        stored.onsuccess = () => resolve(readable(stored.result) && stored.result.rev === expected);
+        stored.onerror = () => resolve(false); // the transaction failed: reported by the store
+      }),
     );
   }
 
@@ -114,18 +115,25 @@ export class Writer {
   async flush(): Promise<WorkChange | null> {
     if (this.records.size === 0 && this.deleted.size === 0) return null;
     const rev = await this.rev;
-    const revs = this.tx.objectStore('revs');
-    // A failed request fails the transaction: its error is reported by `tx.done`.
-    revs.delete(rev - 1).catch(() => undefined);
-    revs.add(HEAD, rev).catch((e: unknown) => (this.conflict ||= isConstraintError(e)));
-    const work = this.tx.objectStore('work');
-    for (const id of this.deleted) work.delete(id).catch(() => undefined);
+    // Fire-and-forget requests straight on IndexedDB: idb's wrapper would add a proxy, a
+    // promise and four listeners to each. A failed request (its error event not prevented)
+    // fails the transaction, whose error is reported by `tx.done`.
+    const tx = raw(this.tx);
+    const revs = tx.objectStore('revs');
+    revs.delete(rev - 1);
+    const head = revs.add(HEAD, rev);
+    head.onerror = () => (this.conflict ||= isConstraintError(head.error));
+    const work = tx.objectStore('work');
+    for (const id of this.deleted) work.delete(id);
     let position = 0;
     for (const r of this.records.values()) {
       if (r.order === 0) r.order = rev * 10_000 + position++;
       r.rev = rev;
-      if (!this.created.has(r.id)) work.put(r).catch(() => undefined);
-      else work.add(r).catch((e: unknown) => (this.duplicate ||= isConstraintError(e)));
+      if (!this.created.has(r.id)) work.put(r);
+      else {
+        const added = work.add(r);
+        added.onerror = () => (this.duplicate ||= isConstraintError(added.error));
+      }
     }
     const records = [...this.records.values()];
     return { type: 'work-change', rev, records, deleted: [...this.deleted] };
