@@ -8,7 +8,7 @@ import type { BlurProgressOptions } from './runBlurJob';
 import { runBlurJob } from './runBlurJob';
 import type { KernelExports } from './threadBands';
 import type { KernelMemory, WasmVariant } from './wasmEngine';
-import { acquireMemory, heapBase, wasmModule } from './wasmEngine';
+import { acquireMemory, heapBase, STRIP_ROW_BYTES, wasmModule } from './wasmEngine';
 
 /**
  * A JPEG blurred in its own colour space: ImageDecoder gives the decoded Y, U and V planes, and
@@ -189,7 +189,7 @@ function planeLayout(base: number, width: number, height: number, subX: number, 
   const coefCh = align(coefY + COEFFICIENT_COUNT * 4);
   const coefCv = align(coefCh + COEFFICIENT_COUNT * 4);
   const scratch = align(coefCv + COEFFICIENT_COUNT * 4);
-  const scratchBytes = Math.max(width * 16, (height + 6) * 256, (cw + 16) * 8);
+  const scratchBytes = Math.max(width * 16, (height + 6) * STRIP_ROW_BYTES, (cw + 16) * 8);
   const y = align(scratch + scratchBytes);
   const u = align(y + yStride * height);
   const v = align(u + cStride * ch);

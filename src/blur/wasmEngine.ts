@@ -39,16 +39,22 @@ export function compileBase64(text: string): WebAssembly.Module | null {
 }
 
 /**
+ * Scratch bytes a row for the vertical pass (`ROW` in gaussian.as.ts): a strip of 16 columns
+ * (RGBA pixels, or groups of four plane samples) in f32. The pass needs (height + 6) rows of it.
+ */
+export const STRIP_ROW_BYTES = 256;
+
+/**
  * Memory layout: [static data][coefficients][control][scratch × threads][pixels]. Scratch serves
  * the horizontal pass (2 rows × width × 16 B) and the vertical one (a 16-column strip in f32:
- * (height + 6) × 256 B); each thread has its own.
+ * (height + 6) × STRIP_ROW_BYTES); each thread has its own.
  */
 function layout(heapBase: number, width: number, height: number, threads: number) {
   const align = (n: number) => Math.ceil(n / 64) * 64;
   const coef = align(heapBase);
   const ctrl = align(coef + COEFFICIENT_COUNT * 4);
   const scratch = ctrl + CONTROL_BYTES;
-  const scratchBytes = align(Math.max(width * 32, (height + 6) * 256));
+  const scratchBytes = align(Math.max(width * 32, (height + 6) * STRIP_ROW_BYTES));
   const pixels = scratch + scratchBytes * threads;
   const end = pixels + width * height * 4;
   return {

@@ -256,7 +256,7 @@ export function blurRows(
 // touch a page per pixel; and the 16 columns of a row are independent, so nothing waits on a
 // dependency chain. Scratch holds the strip in f32, ROW bytes a row: three rows of left state
 // (x[0], the steady state of a constant extension), the height rows, and two rows past the end.
-const ROW: usize = 256;
+const ROW: usize = 256; // STRIP_ROW_BYTES in wasmEngine.ts
 const AHEAD: usize = 16;
 
 // Truncation of v (already offset by 0.5), for the saturating narrows that follow.

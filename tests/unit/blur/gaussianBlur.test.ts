@@ -49,6 +49,8 @@ describe.each(engines)('gaussianBlur on %s', (engine) => {
     [2, 3],
     [7, 5],
     [5, 70],
+    [51, 40], // three full 16-column strips, then 3 columns
+    [100, 9], // six full strips, then 4 columns
   ])('handles a %dx%d image (rows and columns not multiples of four)', async (w, h) => {
     const px = makeTestImage(w, h, 7);
     const exact = exactGaussian(px, w, h, 2);

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { gaussianCoefficients } from '../../../src/blur/coefficients';
 import type { KernelExports } from '../../../src/blur/threadBands';
-import { acquireMemory, heapBase, wasmModule } from '../../../src/blur/wasmEngine';
+import { acquireMemory, heapBase, STRIP_ROW_BYTES, wasmModule } from '../../../src/blur/wasmEngine';
 import { exactGaussian, makeTestImage } from './testImage';
 
 // The kernel's 8-bit plane passes and its I420 → RGBA conversion (the JPEG plane path,
@@ -23,7 +23,7 @@ function withKernel<T>(bytes: number, run: (k: KernelExports, mem: Uint8Array, b
 /** Blurs one plane (`stride` ≥ width, multiple of 16) with the kernel; returns it unpadded. */
 function blurPlane(plane: Uint8Array, w: number, h: number, sigma: number): Uint8Array {
   const stride = align16(w);
-  const scratchBytes = Math.max(w * 16, (h + 6) * 256);
+  const scratchBytes = Math.max(w * 16, (h + 6) * STRIP_ROW_BYTES);
   return withKernel(64 + scratchBytes + stride * h, (k, mem, base) => {
     const coef = base;
     const scratch = base + 64;
@@ -69,6 +69,7 @@ describe.skipIf(!module)('plane passes', () => {
     [7, 5],
     [5, 70],
     [70, 5],
+    [201, 40], // three full strips of 16 groups of 4 columns, then 3 groups
   ])('handle a %dx%d plane', (w, h) => {
     const { plane, exact } = greenPlane(w, h, 2, 3);
     expect(psnr(blurPlane(plane, w, h, 2), exact)).toBeGreaterThanOrEqual(45);
