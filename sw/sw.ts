@@ -11,6 +11,7 @@ import { installServiceWorkerExecutor } from '../src/work/installServiceWorkerEx
 import { WorkManager, type WorkQuery } from '../src/work';
 import { createAppWorkers } from '../src/app/work/appWorkers';
 import { createBlurEnv, inlineBlur } from '../src/app/work/blurEnv';
+import { e2eTrace } from '../src/app/work/e2eTrace';
 import { WORK_NAME } from '../src/app/work/names';
 import { testProbe } from '../src/app/work/testProbe';
 import { createTestWorkers } from '../src/app/work/testWorkers';
@@ -70,14 +71,7 @@ self.addEventListener('notificationclick', (event) => {
 // inline (a service worker cannot start workers; the blur yields in bands).
 const workers = createAppWorkers({ notify: showStepNotification, ...createBlurEnv(inlineBlur) });
 if (__E2E__) workers.push(...createTestWorkers({ context: 'sw' }));
-installServiceWorkerExecutor({
-  name: WORK_NAME,
-  workers,
-  // The e2e build logs the scheduler's decisions, which the tests attach when they fail.
-  trace: __E2E__
-    ? (event, detail) => console.debug(`[work:sw] ${event} ${JSON.stringify(detail)}`)
-    : undefined,
-});
+installServiceWorkerExecutor({ name: WORK_NAME, workers, trace: e2eTrace('sw') });
 
 if (__E2E__) {
   // The e2e tests read the probe and the work table here when no tab is open.

@@ -1,10 +1,11 @@
 /// <reference lib="webworker" />
 import '../trustedTypes';
-import { startExecutor, type TraceFn } from '../work';
+import { startExecutor } from '../work';
 import { createBlurPool } from '../blur/createBlurPool';
 import type { NotifyRequest } from './messages';
 import { createAppWorkers } from './work/appWorkers';
 import { createBlurEnv, type PixelBlur } from './work/blurEnv';
+import { e2eTrace } from './work/e2eTrace';
 import { WORK_NAME } from './work/names';
 import { createTestWorkers, probeWorkerTerminations } from './work/testWorkers';
 
@@ -26,8 +27,4 @@ if (__E2E__) {
 }
 
 // `page: self`: the page tells this executor to give up the lead when frozen or hidden.
-// The e2e build logs the scheduler's decisions, which the tests attach when they fail.
-const trace: TraceFn | undefined = __E2E__
-  ? (event, detail) => console.debug(`[work:worker] ${event} ${JSON.stringify(detail)}`)
-  : undefined;
-void startExecutor({ name: WORK_NAME, workers, page: self, trace });
+void startExecutor({ name: WORK_NAME, workers, page: self, trace: e2eTrace('worker') });

@@ -188,7 +188,8 @@ function isFinished(state: string): boolean {
   return state === 'SUCCEEDED' || state === 'FAILED' || state === 'CANCELLED';
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
+/** Waits `ms`; rejects when the signal aborts meanwhile. */
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(resolve, ms);
     signal.addEventListener(

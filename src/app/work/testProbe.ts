@@ -20,16 +20,30 @@ export interface ProbeRecord {
   end: number | null;
 }
 
+let connection: Promise<IDBDatabase> | null = null;
+
+/** One connection per context, opened on first use (a heartbeat writes every 50 ms). */
 function open(): Promise<IDBDatabase> {
-  return new Promise((resolve, reject) => {
+  connection ??= new Promise<IDBDatabase>((resolve, reject) => {
     const request = indexedDB.open(DB, 1);
     request.onupgradeneeded = () => {
       request.result.createObjectStore('runs', { keyPath: 'id', autoIncrement: true });
       request.result.createObjectStore('gates');
     };
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error ?? new Error('probe: open failed'));
+    request.onsuccess = () => {
+      const db = request.result;
+      db.onclose = db.onversionchange = () => {
+        db.close();
+        connection = null;
+      };
+      resolve(db);
+    };
+    request.onerror = () => {
+      connection = null;
+      reject(request.error ?? new Error('probe: open failed'));
+    };
   });
+  return connection;
 }
 
 async function transact<T>(
@@ -38,17 +52,13 @@ async function transact<T>(
   body: (s: IDBObjectStore) => IDBRequest<T>,
 ): Promise<T> {
   const db = await open();
-  try {
-    return await new Promise<T>((resolve, reject) => {
-      const tx = db.transaction(store, mode, { durability: 'strict' });
-      const request = body(tx.objectStore(store));
-      tx.oncomplete = () => resolve(request.result);
-      tx.onerror = () => reject(tx.error ?? new Error('probe: transaction failed'));
-      tx.onabort = () => reject(tx.error ?? new Error('probe: transaction aborted'));
-    });
-  } finally {
-    db.close();
-  }
+  return new Promise<T>((resolve, reject) => {
+    const tx = db.transaction(store, mode, { durability: 'strict' });
+    const request = body(tx.objectStore(store));
+    tx.oncomplete = () => resolve(request.result);
+    tx.onerror = () => reject(tx.error ?? new Error('probe: transaction failed'));
+    tx.onabort = () => reject(tx.error ?? new Error('probe: transaction aborted'));
+  });
 }
 
 export const testProbe = {

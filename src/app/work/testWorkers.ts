@@ -1,4 +1,5 @@
 import { defineWorker, success, type AnyWorkerDefinition, type Data } from '../../work';
+import { sleep } from './appWorkers';
 import type { PixelBlur } from './blurEnv';
 import { testProbe, type ProbeRecord } from './testProbe';
 
@@ -32,6 +33,7 @@ function countWorker(env: TestWorkerEnv): AnyWorkerDefinition {
     const until = Date.now() + (typeof ctx.input.ms === 'number' ? ctx.input.ms : 0);
     const gate = typeof ctx.input.gate === 'string' ? ctx.input.gate : null;
     while (Date.now() < until || (gate !== null && !(await testProbe.isOpen(gate)))) {
+      ctx.signal.throwIfAborted();
       await sleep(BEAT_MS, ctx.signal);
       await beat(run);
     }
@@ -103,19 +105,4 @@ export function probeWorkerTerminations(context: ProbeRecord['context']): void {
     });
     terminate.call(this);
   };
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    signal.throwIfAborted();
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(timer);
-        reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
-      },
-      { once: true },
-    );
-  });
 }
