@@ -647,8 +647,7 @@ export class Scheduler {
    */
   private commit<T>(strict: boolean, op: (w: Writer) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      const run = (w: Writer) => op(w);
-      this.pending.push({ op: run, strict, resolve: resolve as (v: unknown) => void, reject });
+      this.pending.push({ op, strict, resolve: resolve as (v: unknown) => void, reject });
       this.kickCommit();
     });
   }
