@@ -24,7 +24,7 @@ export class Writer {
   readonly deleted = new Set<string>();
   /** Records this transaction inserts: `add`, so that an existing id aborts it. */
   private readonly created = new Set<string>();
-  /** Records given their enqueue order by this transaction (new ones). */
+  /** Records this context already knows (`know`), standing for the stored ones until checked. */
   private readonly known = new Map<string, WorkRecord>();
   private readonly checks: Promise<boolean>[] = [];
   /** An inserted id was already stored: the transaction failed for that. */
@@ -175,7 +175,7 @@ export class WorkStore {
     private readonly now: () => number,
   ) {
     this.revs = revGuess(db.name);
-    hub.subscribe((change) => this.seeRev(change.rev));
+    hub.subscribe((change) => this.revs.see(change.rev));
   }
 
   async mutate<T>(strict: boolean, body: (w: Writer) => Promise<T>): Promise<T> {
@@ -239,15 +239,10 @@ export class WorkStore {
       throw error;
     }
     if (change) {
-      this.seeRev(change.rev);
+      this.revs.see(change.rev);
       this.hub.publish(change);
     }
     return result;
-  }
-
-  /** A rev known to be committed: optimistic guesses start after it. */
-  private seeRev(rev: number): void {
-    this.revs.see(rev);
   }
 
   /** The records matching `query` and the rev they were read at, in one transaction. */
@@ -257,7 +252,7 @@ export class WorkStore {
     await tx.done;
     const records = values.filter(readable).filter((r) => matchesQuery(r, query));
     const unique = [...new Map(records.map((r) => [r.id, r])).values()].sort(byOrder);
-    this.seeRev(rev);
+    this.revs.see(rev);
     return { records: unique, rev };
   }
 
