@@ -63,9 +63,7 @@ export class Leadership {
    * then, not when the runs in flight end (a frozen page's runs end when it is resumed).
    */
   give(): Promise<void> {
-    this.want = false;
-    this.waiting?.abort();
-    this.waiting = null;
+    this.unwant();
     const release = this.release;
     this.release = null;
     if (!release) return Promise.resolve();
@@ -77,12 +75,17 @@ export class Leadership {
 
   /** Stops taking work, waits for the runs in flight, then lets go: a clean shutdown. */
   async close(): Promise<void> {
-    this.want = false;
-    this.waiting?.abort();
-    this.waiting = null;
+    this.unwant();
     await this.scheduler.close();
     const release = this.release;
     this.release = null;
     release?.();
+  }
+
+  /** Stops wanting the lock, and leaves the queue for it if queued. */
+  private unwant(): void {
+    this.want = false;
+    this.waiting?.abort();
+    this.waiting = null;
   }
 }
