@@ -1,12 +1,9 @@
 // Kernel CPU time in Node's V8 while iterating (`node --experimental-wasm-relaxed-simd
 // tests/bench/blur/cpu.mjs [runs]`): process CPU time, not wall time, so other work on a shared
 // machine skews it less. Prints medians of the 12 MP σ 8 passes; figures only, no assertions.
-import { loadavg } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createServer } from 'vite';
+import { loadAverage, median, root } from './benchPage.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 const runs = Number(process.argv[2] ?? 7);
 const server = await createServer({
   root,
@@ -23,11 +20,7 @@ try {
     const u = process.cpuUsage();
     return (u.user + u.system) / 1000;
   };
-  console.log(
-    `load average: ${loadavg()
-      .map((x) => x.toFixed(2))
-      .join(' ')}`,
-  );
+  console.log(`load average: ${loadAverage()}`);
   for (const variant of ['relaxed-simd', 'simd']) {
     const engine = createWasmEngine(variant);
     if (!engine) {
@@ -48,16 +41,11 @@ try {
       rows.push(t1 - t0);
       cols.push(t2 - t1);
     }
-    const med = (v) => [...v].sort((a, b) => a - b)[v.length >> 1];
     console.log(
-      `${variant}: rows ${med(rows).toFixed(1)} ms CPU, columns ${med(cols).toFixed(1)} ms CPU`,
+      `${variant}: rows ${median(rows).toFixed(1)} ms CPU, columns ${median(cols).toFixed(1)} ms CPU`,
     );
   }
-  console.log(
-    `load average: ${loadavg()
-      .map((x) => x.toFixed(2))
-      .join(' ')}`,
-  );
+  console.log(`load average: ${loadAverage()}`);
 } finally {
   await server.close();
 }

@@ -1,31 +1,14 @@
 // A quick kernel-only measurement while iterating (`node tests/bench/blur/micro.mjs [runs]`):
 // the 12 MP σ 8 blur split into its steps, medians, with the load average. Prints figures only.
 import { mkdtemp, rm } from 'node:fs/promises';
-import { loadavg, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { chromium } from '@playwright/test';
-import { createServer } from 'vite';
 import { CHROMIUM, CHROMIUM_ARGS } from '../../../scripts/chromium.mjs';
+import { loadAverage, openBench, startBenchServer, threadsQuery } from './benchPage.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 const runs = Number(process.argv[2] ?? 7);
-const server = await createServer({
-  root,
-  configFile: false,
-  logLevel: 'error',
-  // Cross-origin isolated, as the app is (COOP/COEP): shared memory and two threads.
-  server: {
-    host: '127.0.0.1',
-    port: 5291,
-    strictPort: false,
-    headers: {
-      'Cross-Origin-Opener-Policy': 'same-origin',
-      'Cross-Origin-Embedder-Policy': 'require-corp',
-    },
-  },
-});
-await server.listen();
+const server = await startBenchServer(5291);
 const profile = await mkdtemp(join(tmpdir(), 'blur-micro-'));
 const context = await chromium.launchPersistentContext(profile, {
   executablePath: CHROMIUM,
@@ -35,17 +18,8 @@ const context = await chromium.launchPersistentContext(profile, {
 try {
   const page = context.pages()[0] ?? (await context.newPage());
   page.setDefaultTimeout(600_000);
-  await page.goto(
-    `${server.resolvedUrls.local[0]}tests/bench/blur/index.html${process.argv.includes('--one-thread') ? '?threads=0' : ''}`,
-  );
-  await page.waitForFunction(() => document.title === 'ready');
-  const call = (name, ...args) =>
-    page.evaluate(([n, a]) => globalThis.bench[n](...a), [name, args]);
-  console.log(
-    `load average: ${loadavg()
-      .map((x) => x.toFixed(2))
-      .join(' ')}`,
-  );
+  const call = await openBench(page, server.resolvedUrls.local[0], threadsQuery);
+  console.log(`load average: ${loadAverage()}`);
   if (process.argv.includes('--pipeline')) {
     await call('prepareJpeg', 4000, 3000);
     const parts = await call('pipelineParts', runs);
@@ -76,11 +50,7 @@ try {
       );
     }
   }
-  console.log(
-    `load average: ${loadavg()
-      .map((x) => x.toFixed(2))
-      .join(' ')}`,
-  );
+  console.log(`load average: ${loadAverage()}`);
 } finally {
   await context.close();
   await server.close();

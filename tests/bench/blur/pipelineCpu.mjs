@@ -4,32 +4,14 @@
 // baseline, round-robin. CPU time is the renderers' utime + stime from /proc, all threads: on a
 // shared machine it moves much less with the load than wall time. Prints figures only.
 import { readFile } from 'node:fs/promises';
-import { loadavg } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium } from '@playwright/test';
-import { createServer } from 'vite';
 import { CHROMIUM, CHROMIUM_ARGS } from '../../../scripts/chromium.mjs';
+import { loadAverage, median, openBench, startBenchServer } from './benchPage.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 const rounds = Number(process.argv[2] ?? 7);
 const TICK_MS = 10; // USER_HZ is 100 on Linux
 
-const server = await createServer({
-  root,
-  configFile: false,
-  logLevel: 'error',
-  server: {
-    host: '127.0.0.1',
-    port: 5292,
-    strictPort: false,
-    headers: {
-      'Cross-Origin-Opener-Policy': 'same-origin',
-      'Cross-Origin-Embedder-Policy': 'require-corp',
-    },
-  },
-});
-await server.listen();
+const server = await startBenchServer(5292);
 const browser = await chromium.launch({
   executablePath: CHROMIUM,
   headless: true,
@@ -38,20 +20,13 @@ const browser = await chromium.launch({
 try {
   const page = await browser.newPage();
   page.setDefaultTimeout(600_000);
-  await page.goto(`${server.resolvedUrls.local[0]}tests/bench/blur/index.html`);
-  await page.waitForFunction(() => document.title === 'ready');
-  const call = (name, ...args) =>
-    page.evaluate(([n, a]) => globalThis.bench[n](...a), [name, args]);
+  const call = await openBench(page, server.resolvedUrls.local[0]);
   const cdp = await browser.newBrowserCDPSession();
   const { processInfo } = await cdp.send('SystemInfo.getProcessInfo');
   const pids = processInfo.filter((p) => p.type === 'renderer').map((p) => p.id);
   await call('info'); // the engine choice, outside the timings
   await call('prepareJpeg', 4000, 3000);
-  const load = () =>
-    loadavg()
-      .map((x) => x.toFixed(2))
-      .join(' ');
-  console.log(`load average at start: ${load()}`);
+  console.log(`load average at start: ${loadAverage()}`);
   const plan = [
     ['ours (blurBlob)', () => call('pipelineOurs', 8, 1)],
     ['RGBA path', () => call('pipelineParts', 1)],
@@ -67,18 +42,17 @@ try {
       samples.get(label).cpu.push((await cpuOf(pids)) - cpu0);
     }
   }
-  const med = (v) => [...v].sort((a, b) => a - b)[v.length >> 1];
   for (const [label, { wall, cpu }] of samples) {
     console.log(
-      `${label}: wall ${med(wall).toFixed(0)} ms, renderer CPU ${med(cpu).toFixed(0)} ms`,
+      `${label}: wall ${median(wall).toFixed(0)} ms, renderer CPU ${median(cpu).toFixed(0)} ms`,
     );
   }
   const ours = samples.get('ours (blurBlob)');
   const theirs = samples.get('canvas baseline');
   console.log(
-    `ours / canvas baseline: wall ${(med(ours.wall) / med(theirs.wall)).toFixed(2)}, CPU ${(med(ours.cpu) / med(theirs.cpu)).toFixed(2)}`,
+    `ours / canvas baseline: wall ${(median(ours.wall) / median(theirs.wall)).toFixed(2)}, CPU ${(median(ours.cpu) / median(theirs.cpu)).toFixed(2)}`,
   );
-  console.log(`load average at the end: ${load()}`);
+  console.log(`load average at the end: ${loadAverage()}`);
 } finally {
   await browser.close();
   await server.close();

@@ -1,32 +1,15 @@
 // `npm run bench:blur`: serves the bench page with vite, drives it in Debian's headless Chromium
 // and prints measured figures, then one JSON line. A benchmark, never a timed test.
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { loadavg, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { chromium } from '@playwright/test';
-import { createServer } from 'vite';
 import { CHROMIUM, CHROMIUM_ARGS } from '../../../scripts/chromium.mjs';
+import { loadAverage, median, openBench, startBenchServer, threadsQuery } from './benchPage.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 
-const server = await createServer({
-  root,
-  configFile: false,
-  logLevel: 'error',
-  // Cross-origin isolated, as the app is (COOP/COEP): shared memory and two threads.
-  server: {
-    host: '127.0.0.1',
-    port: 5290,
-    strictPort: false,
-    headers: {
-      'Cross-Origin-Opener-Policy': 'same-origin',
-      'Cross-Origin-Embedder-Policy': 'require-corp',
-    },
-  },
-});
-await server.listen();
+const server = await startBenchServer(5290);
 const profile = await mkdtemp(join(tmpdir(), 'blur-bench-'));
 const context = await chromium.launchPersistentContext(profile, {
   executablePath: CHROMIUM,
@@ -49,12 +32,7 @@ async function run(context, base) {
   const page = context.pages()[0] ?? (await context.newPage());
   page.setDefaultTimeout(600_000);
   page.on('pageerror', (e) => console.error('page error:', e));
-  await page.goto(
-    `${base}tests/bench/blur/index.html${process.argv.includes('--one-thread') ? '?threads=0' : ''}`,
-  );
-  await page.waitForFunction(() => document.title === 'ready');
-  const call = (name, ...args) =>
-    page.evaluate(([n, a]) => globalThis.bench[n](...a), [name, args]);
+  const call = await openBench(page, base, threadsQuery);
   const info = await call('info');
   console.log(
     `Chromium: ${info.userAgent.match(/Chrome\/[\d.]+/)?.[0]} (${await versionOf(page)})`,
@@ -66,9 +44,7 @@ async function run(context, base) {
     `crossOriginIsolated: ${info.crossOriginIsolated}; kernel threads: ${info.threads}; runs per median: ${RUNS}`,
   );
   console.log(
-    `load average at start (other work on this machine skews every figure): ${loadavg()
-      .map((x) => x.toFixed(2))
-      .join(' ')}`,
+    `load average at start (other work on this machine skews every figure): ${loadAverage()}`,
   );
   const engine = info.engines[0];
 
@@ -127,11 +103,7 @@ async function run(context, base) {
     peak_memory_ratio: round(Math.max(...ratios)),
     psnr_db_min: round(psnrMin),
   };
-  console.log(
-    `\nload average at the end: ${loadavg()
-      .map((x) => x.toFixed(2))
-      .join(' ')}`,
-  );
+  console.log(`\nload average at the end: ${loadAverage()}`);
   console.log(JSON.stringify(figures));
 }
 
@@ -139,12 +111,7 @@ async function memoryFigures(context, base) {
   console.log('\nPeak renderer memory during one pipeline run (a fresh page), above the baseline:');
   const page = await context.newPage();
   page.setDefaultTimeout(600_000);
-  await page.goto(
-    `${base}tests/bench/blur/index.html${process.argv.includes('--one-thread') ? '?threads=0' : ''}`,
-  );
-  await page.waitForFunction(() => document.title === 'ready');
-  const call = (name, ...args) =>
-    page.evaluate(([n, a]) => globalThis.bench[n](...a), [name, args]);
+  const call = await openBench(page, base, threadsQuery);
   const ratios = [];
   await call('info'); // the engine choice runs its own blurs: not part of a pipeline's peak
   const pids = await rendererPids(context);
@@ -162,11 +129,6 @@ async function memoryFigures(context, base) {
   }
   await page.close();
   return ratios;
-}
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }
 
 function round(x) {
