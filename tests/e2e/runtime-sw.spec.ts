@@ -4,8 +4,8 @@ import {
   appReady,
   enqueueCount,
   expectGuarantees,
+  firstTab,
   probeInSw,
-  probeScript,
   runsOf,
   workInfos,
   workInfosInSw,
@@ -61,13 +61,6 @@ async function withTimeout(p: Promise<unknown>, ms: number): Promise<void> {
     p,
     new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('CDP timeout')), ms))),
   ]).finally(() => clearTimeout(timer));
-}
-
-async function firstTab(context: BrowserContext): Promise<Page> {
-  await context.addInitScript(probeScript);
-  const page = await openApp(context);
-  await appReady(page);
-  return page;
 }
 
 /** The newest running service worker (a stopped one is replaced by a new Worker object). */

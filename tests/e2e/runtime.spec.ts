@@ -1,15 +1,15 @@
 import { rmSync } from 'node:fs';
 import type { BrowserContext, Page } from '@playwright/test';
-import { E2E_URL, expect, launchApp, openApp, test } from './fixtures';
+import { E2E_URL, expect, launchApp, test } from './fixtures';
 import {
   appReady,
   browserPid,
   enqueueCount,
   expectGuarantees,
+  firstTab,
   observeTag,
   openGate,
   probeRecords,
-  probeScript,
   runsOf,
   workInfos,
   type TestWindow,
@@ -36,13 +36,6 @@ async function schedulerRequests(page: Page): Promise<number> {
     const { held = [], pending = [] } = await navigator.locks.query();
     return [...held, ...pending].filter((l) => l.name === 'work:blur-o-matic:scheduler').length;
   });
-}
-
-async function firstTab(context: BrowserContext): Promise<Page> {
-  await context.addInitScript(probeScript);
-  const page = await openApp(context);
-  await appReady(page);
-  return page;
 }
 
 /** Waits until the probe shows attempt `attempt` of `id` running, and returns when it began. */

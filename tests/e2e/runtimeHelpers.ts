@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import type { Page, Worker } from '@playwright/test';
-import { expect } from './fixtures';
+import type { BrowserContext, Page, Worker } from '@playwright/test';
+import { expect, openApp } from './fixtures';
 import type { ProbeRecord } from '../../src/app/work/testProbe';
 import type { Data, WorkInfo, WorkQuery } from '../../src/work';
 
@@ -23,6 +23,14 @@ export type TestWindow = typeof globalThis & {
 };
 
 /** Waits until the app's page client is up (the e2e build exposes it). */
+/** The first tab of a test: the probe script installed in every page, the app ready. */
+export async function firstTab(context: BrowserContext): Promise<Page> {
+  await context.addInitScript(probeScript);
+  const page = await openApp(context);
+  await appReady(page);
+  return page;
+}
+
 export async function appReady(page: Page): Promise<void> {
   await page.waitForFunction(() => 'blurOMaticTest' in window);
 }
