@@ -81,8 +81,7 @@ export function raw(tx: WorkTx): IDBTransaction {
  */
 export function commitNow(tx: WorkTx): void {
   try {
-    const raw = unwrap(tx) as IDBTransaction & { commit?: () => void };
-    raw.commit?.();
+    (raw(tx) as IDBTransaction & { commit?: () => void }).commit?.();
   } catch {
     // already finished (a failed request aborted it): reported by `tx.done`
   }
