@@ -109,13 +109,8 @@ class ServiceWorkerRuntime implements ServiceWorkerExecutor {
     }
   }
 
+  /** One wake-up: waits for the scheduler lock (or takes it only if free) and runs slices. */
   private async attempt(waitMs: number, until: number): Promise<LeadOutcome> {
-    const outcome = await this.attempt_(waitMs, until);
-    this.options.trace?.('sw-lead', { waitMs, outcome });
-    return outcome;
-  }
-
-  private async attempt_(waitMs: number, until: number): Promise<LeadOutcome> {
     const locks = navigator.locks;
     const request =
       waitMs > 0
@@ -125,10 +120,12 @@ class ServiceWorkerRuntime implements ServiceWorkerExecutor {
         : locks.request(this.lockName, { ifAvailable: true }, (lock) =>
             lock ? this.runSlices(until) : ('busy' as const),
           );
-    return request.catch((error: unknown) => {
-      if (error instanceof DOMException && error.name === 'TimeoutError') return 'busy';
+    const outcome = await request.catch((error: unknown) => {
+      if (error instanceof DOMException && error.name === 'TimeoutError') return 'busy' as const;
       throw error;
     });
+    this.options.trace?.('sw-lead', { waitMs, outcome });
+    return outcome;
   }
 
   /** Drains in slices until nothing is pending, the budget ends, or a page wants the lock. */
