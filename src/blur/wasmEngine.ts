@@ -158,11 +158,18 @@ export interface KernelMemory {
   release: () => void;
 }
 
-/** An instance over at least `pages` of memory: the reused arena when free and small enough. */
-export function acquireMemory(module: WebAssembly.Module, pages: number): KernelMemory {
+/**
+ * An instance over at least `pages` of memory (shared for a two-thread job): the reused arena when
+ * free and small enough.
+ */
+export function acquireMemory(
+  module: WebAssembly.Module,
+  pages: number,
+  shared = false,
+): KernelMemory {
   if (pages > 65536) throw new RangeError('image too large for 32-bit WebAssembly memory');
-  const arena = takeArena(module, pages);
-  const memory = arena?.memory ?? new WebAssembly.Memory({ initial: pages });
+  const arena = takeArena(module, pages, shared);
+  const memory = arena?.memory ?? newMemory(pages, shared);
   const kernel = arena?.kernel ?? instantiate(module, memory);
   let released = false;
   const release = () => {
@@ -220,9 +227,7 @@ function threadedJob(
   if (at.pages > 65536) return null;
   const helper = support.acquire();
   if (!helper) return null;
-  const arena = takeArena(module, at.pages, true);
-  const memory = arena?.memory ?? newMemory(at.pages, true);
-  const kernel = arena?.kernel ?? instantiate(module, memory);
+  const { kernel, memory, release } = acquireMemory(module, at.pages, true);
   new Float32Array(memory.buffer, at.coef, COEFFICIENT_COUNT).set(gaussianCoefficients(sigma));
   const control = new Int32Array(memory.buffer);
   new Int32Array(memory.buffer, at.ctrl, CONTROL_BYTES / 4).fill(0);
@@ -250,7 +255,7 @@ function threadedJob(
     disposed = true;
     Atomics.store(control, (at.ctrl >> 2) + CANCEL, 1);
     const done = () => {
-      if (arena) giveBack(module, arena);
+      release();
       support.release(helper);
     };
     // The memory is reused only once the helper has let go of it.
