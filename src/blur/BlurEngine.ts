@@ -38,6 +38,18 @@ export function bandSize(length: number, across: number): number {
   return Math.min(length, Math.ceil(target / 16) * 16);
 }
 
+/** The band sizes of the two passes (rows per row band, columns per column band) and their counts. */
+export function bandSteps(width: number, height: number) {
+  const rowStep = bandSize(height, width);
+  const colStep = bandSize(width, height);
+  return {
+    rowStep,
+    colStep,
+    rowBands: Math.ceil(height / rowStep),
+    colBands: Math.ceil(width / colStep),
+  };
+}
+
 /**
  * Splits the separable passes into bands: first rows (horizontal), then columns (vertical).
  * Both passes are needed in order; each band is independent of the others in its pass.
@@ -48,10 +60,7 @@ export function separableBands(
   rows: (row0: number, row1: number) => void,
   columns: (col0: number, col1: number) => void,
 ): { bands: number; rowBands: number; runBand(index: number): void } {
-  const rowStep = bandSize(height, width);
-  const colStep = bandSize(width, height);
-  const rowBands = Math.ceil(height / rowStep);
-  const colBands = Math.ceil(width / colStep);
+  const { rowStep, colStep, rowBands, colBands } = bandSteps(width, height);
   return {
     bands: rowBands + colBands,
     rowBands,

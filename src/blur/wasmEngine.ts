@@ -1,5 +1,5 @@
 import type { BlurEngine, BlurJob, EngineName } from './BlurEngine';
-import { bandSize, separableBands } from './BlurEngine';
+import { bandSteps, separableBands } from './BlurEngine';
 import { COEFFICIENT_COUNT, gaussianCoefficients } from './coefficients';
 import type { BlurHelper, KernelExports, PassTask, ThreadSupport } from './threadBands';
 import { CANCEL, CONTROL_BYTES, takeBand, threadSupport } from './threadBands';
@@ -232,10 +232,7 @@ function threadedJob(
   const control = new Int32Array(memory.buffer);
   new Int32Array(memory.buffer, at.ctrl, CONTROL_BYTES / 4).fill(0);
   const pixels = new Uint8ClampedArray(memory.buffer, at.pixels, width * height * 4);
-  const rowStep = bandSize(height, width);
-  const colStep = bandSize(width, height);
-  const rowBands = Math.ceil(height / rowStep);
-  const colBands = Math.ceil(width / colStep);
+  const { rowStep, colStep, rowBands, colBands } = bandSteps(width, height);
   const base = { width, height, pix: at.pixels, coef: at.coef, ctrl: at.ctrl, rowStep, colStep };
   let pending: Promise<void> | undefined;
   const pass = async (pass: PassTask['pass'], first: boolean, last: boolean) => {
