@@ -36,8 +36,9 @@ const BLURRED = 0.9;
 
 /**
  * A file in, a blurred file out: decode (orientation applied) → Gaussian blur → encode. A JPEG
- * goes through its YUV planes where ImageDecoder exists (blurJpegPlanes.ts), anything else (and
- * any JPEG that path declines) through a canvas as RGBA.
+ * goes through its YUV planes where ImageDecoder exists (blurJpegPlanes.ts; a JPEG out of an
+ * unrotated one is encoded from the planes, jpegEncoder.ts), anything else (and any JPEG that
+ * path declines) through a canvas as RGBA.
  */
 export async function blurBlob(blob: Blob, options: BlurBlobOptions = {}): Promise<BlurBlobResult> {
   const header = await checkedHeader(blob, options);
@@ -48,8 +49,10 @@ export async function blurBlob(blob: Blob, options: BlurBlobOptions = {}): Promi
     const sigmaFor = (w: number, h: number) => resolveSigma(options, w, h);
     const planes = await blurJpegPlanes(blob, header, engine, sigmaFor, options);
     if (planes) {
-      const { canvas, width, height } = planes;
-      const out = await encodeCanvas(canvas, { ...options, hasAlpha: false });
+      const { width, height } = planes;
+      // A JPEG comes back encoded from the planes; anything else as a canvas.
+      const out =
+        planes.blob ?? (await encodeCanvas(planes.canvas, { ...options, hasAlpha: false }));
       options.onProgress?.(1);
       return { blob: out, width, height, sigma: sigmaFor(width, height), engine: engine.name };
     }

@@ -3,6 +3,9 @@ import { bandSize } from './BlurEngine';
 import { context2d } from './blurOnCanvas';
 import { COEFFICIENT_COUNT, gaussianCoefficients } from './coefficients';
 import { raceAbort } from './decodeImage';
+import type { EncodeOptions } from './encodeImage';
+import { checkEncodeOptions } from './encodeImage';
+import { jpegEncoderAvailable, jpegJob, jpegRegionBytes } from './jpegEncoder';
 import type { ImageHeader } from './readImageHeader';
 import type { BlurProgressOptions } from './runBlurJob';
 import { runBlurJob } from './runBlurJob';
@@ -15,7 +18,9 @@ import { acquireMemory, heapBase, STRIP_ROW_BYTES, wasmModule } from './wasmEngi
  * the Gaussian, being linear, commutes with JFIF's affine YCbCr → RGB. So Y is blurred at σ and
  * the chroma planes at σ over their subsampling (σ/2 both ways for 4:2:0): 1.5 bytes a pixel
  * instead of RGBA's 4 for 4:2:0, no canvas between the decoder and the kernel, and no read-back.
- * The kernel then converts the planes to RGBA in bands for the encoder's canvas.
+ * For a JPEG out of an unrotated image, the planes are encoded as they are (jpegEncoder.ts:
+ * same subsampling, no colour conversion, no canvas); otherwise the kernel converts them to RGBA
+ * in bands for the encoder's canvas.
  */
 
 /** Below this σ the chroma planes would be blurred at under 0.5 px: the RGBA path takes it. */
@@ -39,7 +44,7 @@ const ORIENTATION: Record<number, [number, boolean]> = {
 };
 
 /** Chroma subsampling [x, y] of the frame formats this path takes (1: half the luma resolution). */
-const SUBSAMPLING: Partial<Record<string, [number, number]>> = {
+const SUBSAMPLING: Partial<Record<string, [0 | 1, 0 | 1]>> = {
   I420: [1, 1],
   I422: [1, 0],
   I444: [0, 0],
@@ -51,12 +56,16 @@ interface Oriented {
   flip?: boolean;
 }
 
-export interface PlanesResult {
-  canvas: OffscreenCanvas;
+/** The encoded file (a JPEG made from the planes), or a canvas for `encodeCanvas`. */
+export type PlanesResult = {
   /** As displayed: orientation applied. */
   width: number;
   height: number;
-}
+} & ({ blob: Blob; canvas?: undefined } | { canvas: OffscreenCanvas; blob?: undefined });
+
+/** Progress once the planes are blurred; the JPEG's bands take it to just under 1. */
+const BLURRED = 0.9;
+const ENCODED = 0.99;
 
 /**
  * Whether the plane path may run here: an opaque JPEG in sRGB (no ICC profile but sRGB's), a WASM
@@ -74,17 +83,19 @@ export function planesApply(header: ImageHeader, engine: BlurEngine, sigma: numb
 }
 
 /**
- * Decodes, blurs and draws a JPEG on a canvas through its planes; null when the decoder's frame
- * is not one this path handles (not I420, not full-range BT.601, an orientation it does not
- * report, a decode error), so the caller takes the RGBA path, which reports errors with codes.
- * `sigmaFor` gets the displayed size. Progress: 0.1 once decoded, up to 0.9 once blurred.
+ * Decodes and blurs a JPEG through its planes, then encodes them as a JPEG (when `options.type`
+ * is JPEG and the image needs no rotation or flip) or draws them on a canvas; null when the
+ * decoder's frame is not one this path handles (not I420, not full-range BT.601, an orientation
+ * it does not report, a decode error), so the caller takes the RGBA path, which reports errors
+ * with codes. `sigmaFor` gets the displayed size. Progress: 0.1 once decoded, up to 0.9 once
+ * blurred, up to 0.99 once encoded here.
  */
 export async function blurJpegPlanes(
   blob: Blob,
   header: ImageHeader,
   engine: BlurEngine,
   sigmaFor: (width: number, height: number) => number,
-  options: BlurProgressOptions,
+  options: BlurProgressOptions & EncodeOptions,
 ): Promise<PlanesResult | null> {
   const variant = VARIANTS[engine.name];
   const module = variant && wasmModule(variant);
@@ -97,7 +108,9 @@ export async function blurJpegPlanes(
   const width = frame.visibleRect?.width ?? frame.codedWidth;
   const height = frame.visibleRect?.height ?? frame.codedHeight;
   const colorSpace = frame.colorSpace.toJSON();
-  const at = planeLayout(heapBase(module), width, height, subX, subY);
+  const encode =
+    (options.type ?? 'image/jpeg') === 'image/jpeg' && !rotation && !flip && jpegEncoderAvailable();
+  const at = planeLayout(heapBase(module), width, height, subX, subY, encode);
   let memory: KernelMemory | undefined;
   try {
     memory = acquireMemory(module, at.pages);
@@ -115,8 +128,12 @@ export async function blurJpegPlanes(
     const display = rotation % 180 ? [height, width] : [width, height];
     const sigma = sigmaFor(display[0], display[1]);
     options.onProgress?.(0.1);
-    const onProgress = (f: number) => options.onProgress?.(0.1 + 0.8 * f);
+    const onProgress = (f: number) => options.onProgress?.(0.1 + (BLURRED - 0.1) * f);
     await runBlurJob(planeJob(kernel, memory.memory, at, sigma), { ...options, onProgress });
+    if (encode) {
+      const blob = await encodePlanes(memory.memory, at, options);
+      return { blob, width, height };
+    }
     const canvas =
       rotation || flip
         ? drawOriented(memory.memory, at, { format, colorSpace, rotation, flip })
@@ -125,6 +142,25 @@ export async function blurJpegPlanes(
   } finally {
     memory.release();
   }
+}
+
+/**
+ * The blurred planes as a baseline JPEG of the same subsampling, in bands of MCU rows (progress,
+ * abort and yields between them, as the blur's bands), each band's bytes copied out of the
+ * encoder's bounded buffer at `at.out`.
+ */
+async function encodePlanes(
+  memory: WebAssembly.Memory,
+  at: Layout,
+  options: BlurProgressOptions & EncodeOptions,
+): Promise<Blob> {
+  const { quality } = checkEncodeOptions(options);
+  const { y, u, v, yStride, cStride, width, height } = at;
+  const planes = { y, u, v, yStride, cStride, width, height, subX: at.subX, subY: at.subY };
+  const job = jpegJob(memory, at.out, planes, quality);
+  const onProgress = (f: number) => options.onProgress?.(BLURRED + (ENCODED - BLURRED) * f);
+  await runBlurJob(job, { ...options, onProgress });
+  return new Blob(job.finish(), { type: 'image/jpeg' });
 }
 
 /** The decoded frame if it is YUV in JFIF's colour space with the header's orientation, else null. */
@@ -175,11 +211,19 @@ function isJfifYuv(frame: VideoFrame, header: ImageHeader): boolean {
 type Layout = ReturnType<typeof planeLayout>;
 
 /**
- * Memory: [static data][coefficients: Y, chroma rows, chroma columns][scratch][Y][U][V][RGBA band].
+ * Memory: [static data][coefficients: Y, chroma rows, chroma columns][scratch][Y][U][V][out], out
+ * being the RGBA band of the conversion, or the JPEG encoder's tables and band buffer.
  * Plane strides are multiples of 16 (the column pass works on groups of four columns; the
  * conversion reads 8 luma and 4 chroma samples at a time).
  */
-function planeLayout(base: number, width: number, height: number, subX: number, subY: number) {
+function planeLayout(
+  base: number,
+  width: number,
+  height: number,
+  subX: 0 | 1,
+  subY: 0 | 1,
+  jpeg: boolean,
+) {
   const align = (n: number, to = 64) => Math.ceil(n / to) * to;
   const cw = subX ? (width + 1) >> 1 : width;
   const ch = subY ? (height + 1) >> 1 : height;
@@ -196,7 +240,8 @@ function planeLayout(base: number, width: number, height: number, subX: number, 
   const end = align(v + cStride * ch);
   const bandRows = Math.max(1, Math.min(height, Math.floor((4 << 20) / (width * 4))));
   const out = end;
-  const pages = Math.ceil((out + bandRows * width * 4 + 64) / 65536);
+  const outBytes = jpeg ? jpegRegionBytes(width, subX, subY) : bandRows * width * 4;
+  const pages = Math.ceil((out + outBytes + 64) / 65536);
   return {
     width,
     height,

@@ -29,15 +29,22 @@ export async function encodeCanvas(
   canvas: OffscreenCanvas,
   options: EncodeOptions = {},
 ): Promise<Blob> {
-  const { type = 'image/jpeg', quality = 0.85, hasAlpha = true } = options;
-  if (!TYPES.includes(type)) throw new BlurError('invalid-argument', { reason: `type ${type}` });
-  if (!(quality >= 0 && quality <= 1))
-    throw new BlurError('invalid-argument', { reason: `quality ${quality}` });
+  const { type, quality } = checkEncodeOptions(options);
+  const { hasAlpha = true } = options;
   if (type === 'image/jpeg' && hasAlpha) layOnWhite(canvas);
   const blob = await canvas.convertToBlob({ type, quality });
   // Browsers fall back to PNG for a type they cannot write (Safari and WebP).
   if (blob.type !== type) throw new BlurError('encode-failed', { type });
   return blob;
+}
+
+/** The type and quality with their defaults; `invalid-argument` for ones no encoder takes. */
+export function checkEncodeOptions(options: EncodeOptions): { type: EncodeType; quality: number } {
+  const { type = 'image/jpeg', quality = 0.85 } = options;
+  if (!TYPES.includes(type)) throw new BlurError('invalid-argument', { reason: `type ${type}` });
+  if (!(quality >= 0 && quality <= 1))
+    throw new BlurError('invalid-argument', { reason: `quality ${quality}` });
+  return { type, quality };
 }
 
 function layOnWhite(canvas: OffscreenCanvas): void {

@@ -8,7 +8,10 @@ import type { ImageHeader } from '../../../../src/blur/readImageHeader';
 import { readImageHeader } from '../../../../src/blur/readImageHeader';
 import { makeBadImages } from '../../../fuzz/badImages';
 
-// The JPEG plane path (blurJpegPlanes.ts): ImageDecoder's I420 planes blurred in WASM.
+// The JPEG plane path (blurJpegPlanes.ts): ImageDecoder's I420 planes blurred in WASM. These
+// tests ask it for a canvas (`type: 'image/png'`), to compare the blur itself; the JPEG it
+// encodes from the planes is tested in planesJpeg.browser.ts.
+const CANVAS = { type: 'image/png' } as const;
 
 /** A photo-like JPEG: gradients, saturated blocks, thin text and noise. */
 async function photoJpeg(width: number, height: number, quality = 0.95): Promise<Blob> {
@@ -80,10 +83,10 @@ describe('blurJpegPlanes', () => {
     async (sigma) => {
       const [w, h] = [640, 424];
       const jpeg = await photoJpeg(w, h);
-      const planes = await blurJpegPlanes(jpeg, await header(jpeg), relaxed(), () => sigma, {});
+      const planes = await blurJpegPlanes(jpeg, await header(jpeg), relaxed(), () => sigma, CANVAS);
       expect(planes).not.toBeNull();
       expect([planes?.width, planes?.height]).toEqual([w, h]);
-      const ours = pixelsOf(planes!.canvas);
+      const ours = pixelsOf(planes!.canvas!);
       // The RGBA path: the canvas decode, the same kernel on RGBA (the plain JS engine is the
       // same algorithm and never takes the plane path).
       const rgba = await blurBlob(jpeg, { sigma, engine: 'js', type: 'image/png' });
@@ -102,11 +105,11 @@ describe('blurJpegPlanes', () => {
     expect(image.format).toBe('I444');
     image.close();
     decoder.close();
-    const planes = await blurJpegPlanes(jpeg, await header(jpeg), relaxed(), () => 6, {});
+    const planes = await blurJpegPlanes(jpeg, await header(jpeg), relaxed(), () => 6, CANVAS);
     expect(planes).not.toBeNull();
     const rgba = await blurBlob(jpeg, { sigma: 6, engine: 'js', type: 'image/png' });
     const reference = (await decodeImage(rgba.blob)).pixels;
-    expect(psnrRgb(pixelsOf(planes!.canvas), reference)).toBeGreaterThanOrEqual(40);
+    expect(psnrRgb(pixelsOf(planes!.canvas!), reference)).toBeGreaterThanOrEqual(40);
   });
 
   test.each([
@@ -115,8 +118,8 @@ describe('blurJpegPlanes', () => {
     [3, 3],
   ])('handles an odd-sized %dx%d JPEG (or declines it)', async (w, h) => {
     const jpeg = await photoJpeg(w, h);
-    const planes = await blurJpegPlanes(jpeg, await header(jpeg), relaxed(), () => 2, {});
-    if (planes) expect([planes.canvas.width, planes.canvas.height]).toEqual([w, h]);
+    const planes = await blurJpegPlanes(jpeg, await header(jpeg), relaxed(), () => 2, CANVAS);
+    if (planes?.canvas) expect([planes.canvas.width, planes.canvas.height]).toEqual([w, h]);
     const out = await blurBlob(jpeg, { sigma: 2 });
     expect([out.width, out.height]).toEqual([w, h]);
     const back = await decodeImage(out.blob);
@@ -127,12 +130,12 @@ describe('blurJpegPlanes', () => {
   test.each([3, 6, 2, 5])('applies EXIF orientation %d as the RGBA path does', async (o) => {
     const jpeg = withOrientation(new Uint8Array(await (await photoJpeg(96, 64)).arrayBuffer()), o);
     const h = await header(jpeg);
-    const planes = await blurJpegPlanes(jpeg, h, relaxed(), () => 2, {});
+    const planes = await blurJpegPlanes(jpeg, h, relaxed(), () => 2, CANVAS);
     expect(planes).not.toBeNull();
     expect([planes?.width, planes?.height]).toEqual([h.width, h.height]);
     const rgba = await blurBlob(jpeg, { sigma: 2, engine: 'js', type: 'image/png' });
     const reference = (await decodeImage(rgba.blob)).pixels;
-    expect(psnrRgb(pixelsOf(planes!.canvas), reference)).toBeGreaterThanOrEqual(35);
+    expect(psnrRgb(pixelsOf(planes!.canvas!), reference)).toBeGreaterThanOrEqual(35);
   });
 
   test('blurBlob takes it for a JPEG: progress 0.1, then the blur, then 1', async () => {

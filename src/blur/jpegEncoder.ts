@@ -1,0 +1,373 @@
+import { jpegWasmSimd } from './wasm/jpegWasm';
+import { compileBase64 } from './wasmEngine';
+
+/**
+ * A baseline JPEG (JFIF, Huffman, Annex K tables at IJG's quality scaling) written straight from
+ * 8-bit Y, Cb and Cr planes in a WebAssembly memory: 4:2:0, 4:2:2 or 4:4:4 as the planes are
+ * subsampled. JS writes the headers and the tables; `wasm/jpeg.as.ts` writes the scan, in bands
+ * of MCU rows, each into a bounded output buffer that is copied out after the band.
+ */
+
+/** Where the planes sit in the memory, in bytes; strides may exceed the widths. */
+export interface JpegPlanes {
+  y: number;
+  u: number;
+  v: number;
+  yStride: number;
+  cStride: number;
+  width: number;
+  height: number;
+  /** 1 where the chroma planes have half the luma resolution in that direction, else 0. */
+  subX: 0 | 1;
+  subY: 0 | 1;
+}
+
+interface JpegExports {
+  reset(): void;
+  encodeRows(
+    y: number,
+    yStride: number,
+    u: number,
+    v: number,
+    cStride: number,
+    width: number,
+    height: number,
+    subX: number,
+    subY: number,
+    row0: number,
+    row1: number,
+    tab: number,
+    dst: number,
+  ): number;
+  finish(dst: number): number;
+}
+
+/** Bytes of tables and scratch at the start of the encoder's region (the layout in jpeg.as.ts). */
+const TABLE_BYTES = 3392;
+/**
+ * An upper bound on one block's entropy-coded bytes: DC ≤ 11 + 11 bits, 63 AC ≤ 16 + 10 bits
+ * each, so 1660 bits = 208 bytes, doubled if every byte were 0xFF and stuffed.
+ */
+export const BLOCK_BOUND = 512;
+/** A band of MCU rows is sized so that its bound stays near this. */
+const BAND_BYTES = 4 << 20;
+/** The bits pending from the band before (< 32) and the final padding, stuffed. */
+const SLACK = 64;
+
+export const NATURAL_ORDER = [
+  0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5, 12, 19, 26, 33, 40, 48, 41, 34, 27, 20,
+  13, 6, 7, 14, 21, 28, 35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23, 30, 37, 44, 51, 58, 59, 52,
+  45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63,
+];
+
+// ITU T.81 Annex K: the quantisation tables (natural order) and the Huffman tables.
+const LUMA_Q = [
+  16, 11, 10, 16, 24, 40, 51, 61, 12, 12, 14, 19, 26, 58, 60, 55, 14, 13, 16, 24, 40, 57, 69, 56,
+  14, 17, 22, 29, 51, 87, 80, 62, 18, 22, 37, 56, 68, 109, 103, 77, 24, 35, 55, 64, 81, 104, 113,
+  92, 49, 64, 78, 87, 103, 121, 120, 101, 72, 92, 95, 98, 112, 100, 103, 99,
+];
+const CHROMA_Q = [
+  17,
+  18,
+  24,
+  47,
+  99,
+  99,
+  99,
+  99,
+  18,
+  21,
+  26,
+  66,
+  99,
+  99,
+  99,
+  99,
+  24,
+  26,
+  56,
+  99,
+  99,
+  99,
+  99,
+  99,
+  47,
+  66,
+  99,
+  99,
+  99,
+  99,
+  99,
+  99,
+  ...new Array<number>(32).fill(99),
+];
+
+interface HuffmanSpec {
+  /** Number of codes of each length 1..16. */
+  counts: number[];
+  symbols: number[];
+}
+
+const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+const AC_LUMA_SYMBOLS = [
+  0x01, 0x02, 0x03, 0x00, 0x04, 0x11, 0x05, 0x12, 0x21, 0x31, 0x41, 0x06, 0x13, 0x51, 0x61, 0x07,
+  0x22, 0x71, 0x14, 0x32, 0x81, 0x91, 0xa1, 0x08, 0x23, 0x42, 0xb1, 0xc1, 0x15, 0x52, 0xd1, 0xf0,
+  0x24, 0x33, 0x62, 0x72, 0x82, 0x09, 0x0a, 0x16, 0x17, 0x18, 0x19, 0x1a, 0x25, 0x26, 0x27, 0x28,
+  0x29, 0x2a, 0x34, 0x35, 0x36, 0x37, 0x38, 0x39, 0x3a, 0x43, 0x44, 0x45, 0x46, 0x47, 0x48, 0x49,
+  0x4a, 0x53, 0x54, 0x55, 0x56, 0x57, 0x58, 0x59, 0x5a, 0x63, 0x64, 0x65, 0x66, 0x67, 0x68, 0x69,
+  0x6a, 0x73, 0x74, 0x75, 0x76, 0x77, 0x78, 0x79, 0x7a, 0x83, 0x84, 0x85, 0x86, 0x87, 0x88, 0x89,
+  0x8a, 0x92, 0x93, 0x94, 0x95, 0x96, 0x97, 0x98, 0x99, 0x9a, 0xa2, 0xa3, 0xa4, 0xa5, 0xa6, 0xa7,
+  0xa8, 0xa9, 0xaa, 0xb2, 0xb3, 0xb4, 0xb5, 0xb6, 0xb7, 0xb8, 0xb9, 0xba, 0xc2, 0xc3, 0xc4, 0xc5,
+  0xc6, 0xc7, 0xc8, 0xc9, 0xca, 0xd2, 0xd3, 0xd4, 0xd5, 0xd6, 0xd7, 0xd8, 0xd9, 0xda, 0xe1, 0xe2,
+  0xe3, 0xe4, 0xe5, 0xe6, 0xe7, 0xe8, 0xe9, 0xea, 0xf1, 0xf2, 0xf3, 0xf4, 0xf5, 0xf6, 0xf7, 0xf8,
+  0xf9, 0xfa,
+];
+const AC_CHROMA_SYMBOLS = [
+  0x00, 0x01, 0x02, 0x03, 0x11, 0x04, 0x05, 0x21, 0x31, 0x06, 0x12, 0x41, 0x51, 0x07, 0x61, 0x71,
+  0x13, 0x22, 0x32, 0x81, 0x08, 0x14, 0x42, 0x91, 0xa1, 0xb1, 0xc1, 0x09, 0x23, 0x33, 0x52, 0xf0,
+  0x15, 0x62, 0x72, 0xd1, 0x0a, 0x16, 0x24, 0x34, 0xe1, 0x25, 0xf1, 0x17, 0x18, 0x19, 0x1a, 0x26,
+  0x27, 0x28, 0x29, 0x2a, 0x35, 0x36, 0x37, 0x38, 0x39, 0x3a, 0x43, 0x44, 0x45, 0x46, 0x47, 0x48,
+  0x49, 0x4a, 0x53, 0x54, 0x55, 0x56, 0x57, 0x58, 0x59, 0x5a, 0x63, 0x64, 0x65, 0x66, 0x67, 0x68,
+  0x69, 0x6a, 0x73, 0x74, 0x75, 0x76, 0x77, 0x78, 0x79, 0x7a, 0x82, 0x83, 0x84, 0x85, 0x86, 0x87,
+  0x88, 0x89, 0x8a, 0x92, 0x93, 0x94, 0x95, 0x96, 0x97, 0x98, 0x99, 0x9a, 0xa2, 0xa3, 0xa4, 0xa5,
+  0xa6, 0xa7, 0xa8, 0xa9, 0xaa, 0xb2, 0xb3, 0xb4, 0xb5, 0xb6, 0xb7, 0xb8, 0xb9, 0xba, 0xc2, 0xc3,
+  0xc4, 0xc5, 0xc6, 0xc7, 0xc8, 0xc9, 0xca, 0xd2, 0xd3, 0xd4, 0xd5, 0xd6, 0xd7, 0xd8, 0xd9, 0xda,
+  0xe2, 0xe3, 0xe4, 0xe5, 0xe6, 0xe7, 0xe8, 0xe9, 0xea, 0xf2, 0xf3, 0xf4, 0xf5, 0xf6, 0xf7, 0xf8,
+  0xf9, 0xfa,
+];
+const DC_LUMA: HuffmanSpec = {
+  counts: [0, 1, 5, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0],
+  symbols: range(12),
+};
+const DC_CHROMA: HuffmanSpec = {
+  counts: [0, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0],
+  symbols: range(12),
+};
+const AC_LUMA: HuffmanSpec = {
+  counts: [0, 2, 1, 3, 3, 2, 4, 3, 5, 5, 4, 4, 0, 0, 1, 0x7d],
+  symbols: AC_LUMA_SYMBOLS,
+};
+const AC_CHROMA: HuffmanSpec = {
+  counts: [0, 2, 1, 2, 4, 4, 3, 4, 7, 5, 4, 4, 0, 1, 2, 0x77],
+  symbols: AC_CHROMA_SYMBOLS,
+};
+
+/** AAN's output scale per frequency (libjpeg's aanscalefactor). */
+const AAN = [1, 1.387039845, 1.306562965, 1.175875602, 1, 0.785694958, 0.5411961, 0.275899379];
+
+/** The canvas's quality 0..1 → IJG's 1..100, as Chromium's encoder rounds it. */
+export function ijgQuality(quality: number): number {
+  return Math.min(100, Math.max(1, Math.floor(quality * 100 + 0.5)));
+}
+
+/** IJG's quality scaling of the Annex K tables (libjpeg's jpeg_quality_scaling), natural order. */
+export function quantTables(ijg: number): { luma: Uint8Array; chroma: Uint8Array } {
+  const scale = ijg < 50 ? Math.floor(5000 / ijg) : 200 - ijg * 2;
+  const scaled = (base: number[]) =>
+    Uint8Array.from(base, (b) => Math.min(255, Math.max(1, Math.floor((b * scale + 50) / 100))));
+  return { luma: scaled(LUMA_Q), chroma: scaled(CHROMA_Q) };
+}
+
+/** Each symbol's code as (length << 16) | bits (T.81 Annex C). */
+function huffmanCodes(spec: HuffmanSpec, size: number): Uint32Array {
+  const codes = new Uint32Array(size);
+  let code = 0;
+  let k = 0;
+  for (let len = 1; len <= 16; len++) {
+    for (let i = 0; i < spec.counts[len - 1]; i++) codes[spec.symbols[k++]] = (len << 16) | code++;
+    code <<= 1;
+  }
+  return codes;
+}
+
+/** The tables in the layout jpeg.as.ts reads. */
+function writeTables(memory: WebAssembly.Memory, at: number, luma: Uint8Array, chroma: Uint8Array) {
+  const divisors = (q: Uint8Array, offset: number) => {
+    const d = new Float32Array(memory.buffer, at + offset, 64);
+    for (let u = 0; u < 8; u++)
+      for (let v = 0; v < 8; v++) d[v * 8 + u] = 1 / (q[u * 8 + v] * AAN[u] * AAN[v] * 8);
+  };
+  divisors(luma, 0);
+  divisors(chroma, 256);
+  new Uint32Array(memory.buffer, at + 512, 12).set(huffmanCodes(DC_LUMA, 12));
+  new Uint32Array(memory.buffer, at + 560, 12).set(huffmanCodes(DC_CHROMA, 12));
+  new Uint32Array(memory.buffer, at + 608, 256).set(huffmanCodes(AC_LUMA, 256));
+  new Uint32Array(memory.buffer, at + 1632, 256).set(huffmanCodes(AC_CHROMA, 256));
+}
+
+/** SOI, APP0 (JFIF 1.01), DQT, SOF0, DHT and SOS. */
+export function jpegHeader(
+  width: number,
+  height: number,
+  subX: number,
+  subY: number,
+  luma: Uint8Array,
+  chroma: Uint8Array,
+): Uint8Array<ArrayBuffer> {
+  const bytes: number[] = [0xff, 0xd8];
+  const segment = (marker: number, body: number[]) =>
+    bytes.push(0xff, marker, (body.length + 2) >> 8, (body.length + 2) & 0xff, ...body);
+  segment(0xe0, [0x4a, 0x46, 0x49, 0x46, 0, 1, 1, 0, 0, 1, 0, 1, 0, 0]);
+  const zigzag = (q: Uint8Array) => NATURAL_ORDER.map((n) => q[n]);
+  segment(0xdb, [0, ...zigzag(luma), 1, ...zigzag(chroma)]);
+  const sampling = ((1 + subX) << 4) | (1 + subY);
+  // prettier-ignore
+  segment(0xc0, [8, height >> 8, height & 0xff, width >> 8, width & 0xff, 3,
+    1, sampling, 0, 2, 0x11, 1, 3, 0x11, 1]);
+  const table = (id: number, spec: HuffmanSpec) => [id, ...spec.counts, ...spec.symbols];
+  segment(0xc4, [
+    ...table(0x00, DC_LUMA),
+    ...table(0x10, AC_LUMA),
+    ...table(0x01, DC_CHROMA),
+    ...table(0x11, AC_CHROMA),
+  ]);
+  segment(0xda, [3, 1, 0x00, 2, 0x11, 3, 0x11, 0, 63, 0]);
+  return Uint8Array.from(bytes);
+}
+
+let module: WebAssembly.Module | null | undefined;
+const instances = new WeakMap<WebAssembly.Memory, JpegExports>();
+
+/** Whether this context can run the encoder (WebAssembly SIMD). */
+export function jpegEncoderAvailable(): boolean {
+  module ??= compileBase64(jpegWasmSimd);
+  return module !== null;
+}
+
+function encoderOver(memory: WebAssembly.Memory): JpegExports {
+  module ??= compileBase64(jpegWasmSimd);
+  if (!module) throw new Error('WebAssembly SIMD is not available');
+  let exports = instances.get(memory);
+  if (!exports) {
+    const instance = new WebAssembly.Instance(module, { env: { memory } });
+    exports = instance.exports as unknown as JpegExports;
+    instances.set(memory, exports);
+  }
+  return exports;
+}
+
+function mcuRowsPerBand(width: number, subX: number, subY: number): number {
+  const rowBound = Math.ceil(width / (8 << subX)) * ((1 + subX) * (1 + subY) + 2) * BLOCK_BOUND;
+  return Math.max(1, Math.floor(BAND_BYTES / rowBound));
+}
+
+/**
+ * Bytes the encoder needs at its region: tables, scratch and the output buffer of one band
+ * (a bound for any content, so a band never overflows).
+ */
+export function jpegRegionBytes(width: number, subX: number, subY: number): number {
+  const rowBound = Math.ceil(width / (8 << subX)) * ((1 + subX) * (1 + subY) + 2) * BLOCK_BOUND;
+  return TABLE_BYTES + mcuRowsPerBand(width, subX, subY) * rowBound + SLACK;
+}
+
+export interface JpegJob {
+  /** Bands of MCU rows; run them in order. */
+  bands: number;
+  runBand(index: number): void;
+  /** The file: header, every band's bytes, the end of the scan and EOI. After the last band. */
+  finish(): Uint8Array<ArrayBuffer>[];
+}
+
+/**
+ * Encodes the planes in `memory` band by band; the encoder's region (jpegRegionBytes) starts at
+ * `region` (64-byte aligned) and must not overlap the planes. `quality` 0..1 as the canvas takes.
+ */
+export function jpegJob(
+  memory: WebAssembly.Memory,
+  region: number,
+  planes: JpegPlanes,
+  quality: number,
+): JpegJob {
+  const { width, height, subX, subY } = planes;
+  if (width < 1 || height < 1 || width > 65535 || height > 65535)
+    throw new RangeError(`a JPEG cannot be ${width}×${height}`);
+  const encoder = encoderOver(memory);
+  const { luma, chroma } = quantTables(ijgQuality(quality));
+  writeTables(memory, region, luma, chroma);
+  const dst = region + TABLE_BYTES;
+  const chunks: Uint8Array<ArrayBuffer>[] = [jpegHeader(width, height, subX, subY, luma, chroma)];
+  const mcuRows = Math.ceil(height / (8 << subY));
+  const step = mcuRowsPerBand(width, subX, subY);
+  const bands = Math.ceil(mcuRows / step);
+  encoder.reset();
+  const copy = (n: number) => chunks.push(new Uint8Array(memory.buffer, dst, n).slice());
+  return {
+    bands,
+    runBand(index) {
+      const row0 = index * step;
+      const row1 = Math.min(mcuRows, row0 + step);
+      const { y, u, v, yStride, cStride } = planes;
+      copy(
+        encoder.encodeRows(
+          y,
+          yStride,
+          u,
+          v,
+          cStride,
+          width,
+          height,
+          subX,
+          subY,
+          row0,
+          row1,
+          region,
+          dst,
+        ),
+      );
+    },
+    finish() {
+      copy(encoder.finish(dst));
+      chunks.push(Uint8Array.of(0xff, 0xd9));
+      return chunks;
+    },
+  };
+}
+
+/**
+ * Encodes planes given as arrays, in a memory of its own (tests, and callers whose planes are not
+ * in WebAssembly memory). Strides default to the widths.
+ */
+export function encodeJpegPlanes(
+  planes: {
+    y: Uint8Array;
+    u: Uint8Array;
+    v: Uint8Array;
+    width: number;
+    height: number;
+    subX: 0 | 1;
+    subY: 0 | 1;
+    yStride?: number;
+    cStride?: number;
+  },
+  quality = 0.85,
+): Uint8Array<ArrayBuffer> {
+  const { width, height, subX, subY } = planes;
+  const yStride = planes.yStride ?? width;
+  const cStride = planes.cStride ?? (subX ? (width + 1) >> 1 : width);
+  const align = (n: number) => Math.ceil(n / 64) * 64;
+  const region = 0;
+  const y = align(jpegRegionBytes(width, subX, subY));
+  const u = align(y + planes.y.length);
+  const v = align(u + planes.u.length);
+  const end = v + planes.v.length;
+  const memory = new WebAssembly.Memory({ initial: Math.ceil(end / 65536) });
+  const bytes = new Uint8Array(memory.buffer);
+  bytes.set(planes.y, y);
+  bytes.set(planes.u, u);
+  bytes.set(planes.v, v);
+  const job = jpegJob(
+    memory,
+    region,
+    { y, u, v, yStride, cStride, width, height, subX, subY },
+    quality,
+  );
+  for (let i = 0; i < job.bands; i++) job.runBand(i);
+  const chunks = job.finish();
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}

@@ -1,0 +1,289 @@
+import jpeg from 'jpeg-js';
+import { describe, expect, test } from 'vitest';
+import {
+  BLOCK_BOUND,
+  encodeJpegPlanes,
+  ijgQuality,
+  jpegRegionBytes,
+  NATURAL_ORDER,
+  quantTables,
+} from '../../../src/blur/jpegEncoder';
+
+// The baseline JPEG encoder (jpegEncoder.ts + wasm/jpeg.as.ts), decoded by an independent
+// decoder (jpeg-js) and checked against the planes it was given.
+
+type Sub = 0 | 1;
+interface Planes {
+  y: Uint8Array;
+  u: Uint8Array;
+  v: Uint8Array;
+  width: number;
+  height: number;
+  subX: Sub;
+  subY: Sub;
+}
+
+const LAYOUTS: [string, Sub, Sub][] = [
+  ['4:2:0', 1, 1],
+  ['4:2:2', 1, 0],
+  ['4:4:4', 0, 0],
+];
+
+/** Smooth shapes, edges and a little noise, in all three planes (a blurred photo's content). */
+function photoPlanes(
+  width: number,
+  height: number,
+  subX: Sub,
+  subY: Sub,
+  seed = 1,
+  edges = true,
+): Planes {
+  let s = seed;
+  const rand = () => ((s = (s * 1103515245 + 12345) >>> 0) / 2 ** 32 - 0.5) * 6;
+  const cw = subX ? (width + 1) >> 1 : width;
+  const ch = subY ? (height + 1) >> 1 : height;
+  const y = new Uint8Array(width * height);
+  const u = new Uint8Array(cw * ch);
+  const v = new Uint8Array(cw * ch);
+  const clamp = (x: number) => Math.max(0, Math.min(255, Math.round(x)));
+  for (let j = 0; j < height; j++)
+    for (let i = 0; i < width; i++) {
+      const disc =
+        (i - width / 3) ** 2 + (j - height / 2) ** 2 < (Math.min(width, height) / 4) ** 2;
+      y[j * width + i] = clamp(
+        90 + 60 * Math.sin(i / 23) * Math.cos(j / 31) + (disc && edges ? 50 : 0) + rand(),
+      );
+    }
+  for (let j = 0; j < ch; j++)
+    for (let i = 0; i < cw; i++) {
+      u[j * cw + i] = clamp(128 + 40 * Math.sin((i + j) / 19) + rand());
+      v[j * cw + i] = clamp(128 + 35 * Math.cos((i - 2 * j) / 27) + rand());
+    }
+  return { y, u, v, width, height, subX, subY };
+}
+
+/** Uniform noise over 0..255 in every plane: the worst case for the scan's size. */
+function noisePlanes(width: number, height: number, subX: Sub, subY: Sub): Planes {
+  const p = photoPlanes(width, height, subX, subY);
+  let s = 7;
+  for (const plane of [p.y, p.u, p.v])
+    for (let i = 0; i < plane.length; i++) plane[i] = (s = (s * 1664525 + 1013904223) >>> 0) >>> 24;
+  return p;
+}
+
+function psnr(se: number, n: number): number {
+  return se === 0 ? Infinity : 10 * Math.log10((255 * 255) / (se / n));
+}
+
+/** Each plane's PSNR of the decoded file against the planes (chroma sampled where it sits). */
+function roundTrip(p: Planes, file: Uint8Array): { y: number; u: number; v: number } {
+  const d = jpeg.decode(file, { useTArray: true, colorTransform: false, formatAsRGBA: false });
+  expect([d.width, d.height]).toEqual([p.width, p.height]);
+  const cw = p.subX ? (p.width + 1) >> 1 : p.width;
+  const se = [0, 0, 0];
+  for (let j = 0; j < p.height; j++)
+    for (let i = 0; i < p.width; i++) {
+      const o = (j * p.width + i) * 3;
+      const c = (j >> p.subY) * cw + (i >> p.subX);
+      se[0] += (d.data[o] - p.y[j * p.width + i]) ** 2;
+      se[1] += (d.data[o + 1] - p.u[c]) ** 2;
+      se[2] += (d.data[o + 2] - p.v[c]) ** 2;
+    }
+  const n = p.width * p.height;
+  return { y: psnr(se[0], n), u: psnr(se[1], n), v: psnr(se[2], n) };
+}
+
+interface Segment {
+  marker: number;
+  body: Uint8Array;
+}
+
+/** The marker segments up to SOS, then the scan's bytes and whatever follows it. */
+function parse(file: Uint8Array): { segments: Segment[]; scan: Uint8Array; tail: Uint8Array } {
+  expect([file[0], file[1]]).toEqual([0xff, 0xd8]);
+  const segments: Segment[] = [];
+  let at = 2;
+  for (;;) {
+    expect(file[at]).toBe(0xff);
+    const marker = file[at + 1];
+    const length = (file[at + 2] << 8) | file[at + 3];
+    segments.push({ marker, body: file.subarray(at + 4, at + 2 + length) });
+    at += 2 + length;
+    if (marker === 0xda) break;
+  }
+  // The scan ends at the first 0xFF not followed by 0x00 (no restart markers are written).
+  let end = at;
+  while (!(file[end] === 0xff && file[end + 1] !== 0x00)) end += file[end] === 0xff ? 2 : 1;
+  return { segments, scan: file.subarray(at, end), tail: file.subarray(end) };
+}
+
+function dqt(file: Uint8Array): Uint8Array[] {
+  const tables: Uint8Array[] = [];
+  for (const { marker, body } of parse(file).segments.filter((s) => s.marker === 0xdb)) {
+    expect(marker).toBe(0xdb);
+    for (let k = 0; k < body.length; k += 65) {
+      expect(body[k] >> 4).toBe(0); // 8-bit precision
+      const natural = new Uint8Array(64);
+      for (let i = 0; i < 64; i++) natural[NATURAL_ORDER[i]] = body[k + 1 + i];
+      tables[body[k] & 15] = natural;
+    }
+  }
+  return tables;
+}
+
+describe('JPEG encoder: structure', () => {
+  test('SOI, APP0 JFIF, DQT, SOF0, DHT, SOS, the scan, EOI; 0xFF in the scan is stuffed', () => {
+    const p = photoPlanes(64, 48, 1, 1);
+    const file = encodeJpegPlanes(p, 0.85);
+    const { segments, scan, tail } = parse(file);
+    expect(segments.map((s) => s.marker)).toEqual([0xe0, 0xdb, 0xc0, 0xc4, 0xda]);
+    const app0 = segments[0].body;
+    expect([...app0.subarray(0, 5)]).toEqual([0x4a, 0x46, 0x49, 0x46, 0]); // "JFIF\0"
+    expect([app0[5], app0[6]]).toEqual([1, 1]);
+    const sof = segments[2].body;
+    expect(sof[0]).toBe(8);
+    expect((sof[1] << 8) | sof[2]).toBe(48);
+    expect((sof[3] << 8) | sof[4]).toBe(64);
+    expect([...sof.subarray(5)]).toEqual([3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1]);
+    const sos = segments[4].body;
+    expect([...sos]).toEqual([3, 1, 0x00, 2, 0x11, 3, 0x11, 0, 63, 0]);
+    expect([...tail]).toEqual([0xff, 0xd9]);
+    expect(scan.length).toBeGreaterThan(0);
+  });
+
+  test('sampling factors follow the layout', () => {
+    for (const [, subX, subY] of LAYOUTS) {
+      const sof = parse(encodeJpegPlanes(photoPlanes(20, 20, subX, subY))).segments[2].body;
+      expect(sof[7]).toBe(((1 + subX) << 4) | (1 + subY));
+    }
+  });
+
+  test('a noisy scan holds many 0xFF bytes, each followed by a stuffed 0x00', () => {
+    const file = encodeJpegPlanes(noisePlanes(64, 64, 0, 0), 1);
+    const { scan } = parse(file);
+    let stuffed = 0;
+    for (let i = 0; i < scan.length; i++)
+      if (scan[i] === 0xff) {
+        expect(scan[i + 1]).toBe(0);
+        stuffed++;
+        i++;
+      }
+    expect(stuffed).toBeGreaterThan(10);
+  });
+
+  test('huffman tables are Annex K (jpeg-js decodes with them, above); DHT holds four tables', () => {
+    const dht = parse(encodeJpegPlanes(photoPlanes(8, 8, 0, 0))).segments[3].body;
+    const ids: number[] = [];
+    for (let at = 0; at < dht.length;) {
+      ids.push(dht[at]);
+      const n = dht.subarray(at + 1, at + 17).reduce((a, b) => a + b, 0);
+      at += 17 + n;
+    }
+    expect(ids).toEqual([0x00, 0x10, 0x01, 0x11]);
+  });
+});
+
+describe('JPEG encoder: quantisation tables', () => {
+  test('canvas quality → IJG quality as Chromium rounds it', () => {
+    expect(ijgQuality(0.85)).toBe(85);
+    expect(ijgQuality(0)).toBe(1);
+    expect(ijgQuality(1)).toBe(100);
+    expect(ijgQuality(0.925)).toBe(93);
+  });
+
+  test.each([50, 85, 100, 10])(
+    'quality %i matches IJG scaling (jpeg-js encoder, libjpeg values)',
+    (q) => {
+      const ours = dqt(encodeJpegPlanes(photoPlanes(16, 16, 0, 0), q / 100));
+      const theirs = dqt(
+        jpeg.encode({ data: new Uint8Array(16 * 16 * 4), width: 16, height: 16 }, q).data,
+      );
+      expect([...ours[0]]).toEqual([...theirs[0]]);
+      expect([...ours[1]]).toEqual([...theirs[1]]);
+      expect([...ours[0]]).toEqual([...quantTables(q).luma]);
+    },
+  );
+
+  test('known values: 50 is Annex K itself, 85 as libjpeg writes it, 100 is all ones', () => {
+    expect([...quantTables(50).luma.subarray(0, 8)]).toEqual([16, 11, 10, 16, 24, 40, 51, 61]);
+    expect([...quantTables(85).luma.subarray(0, 8)]).toEqual([5, 3, 3, 5, 7, 12, 15, 18]);
+    expect([...quantTables(85).chroma.subarray(0, 8)]).toEqual([5, 5, 7, 14, 30, 30, 30, 30]);
+    expect(quantTables(100).luma.every((x) => x === 1)).toBe(true);
+    expect(quantTables(100).chroma.every((x) => x === 1)).toBe(true);
+  });
+});
+
+describe('JPEG encoder: round trip through jpeg-js', () => {
+  test.each(LAYOUTS)(
+    '%s photo-like image at quality 0.85: every plane ≥ 38 dB',
+    (_, subX, subY) => {
+      const p = photoPlanes(320, 240, subX, subY);
+      const db = roundTrip(p, encodeJpegPlanes(p, 0.85));
+      expect(db.y).toBeGreaterThanOrEqual(38);
+      expect(db.u).toBeGreaterThanOrEqual(38);
+      expect(db.v).toBeGreaterThanOrEqual(38);
+    },
+  );
+
+  test('quality 1 is closer than 0.85, and 0.5 further', () => {
+    const p = photoPlanes(160, 120, 1, 1);
+    const hi = roundTrip(p, encodeJpegPlanes(p, 1));
+    const mid = roundTrip(p, encodeJpegPlanes(p, 0.85));
+    const lo = roundTrip(p, encodeJpegPlanes(p, 0.5));
+    expect(hi.y).toBeGreaterThan(mid.y);
+    expect(mid.y).toBeGreaterThan(lo.y);
+    expect(hi.y).toBeGreaterThanOrEqual(45);
+  });
+
+  const sizes: [number, number][] = [
+    [1, 1],
+    [17, 9],
+    [4001, 3],
+    [3, 401],
+    [8, 8],
+    [15, 17],
+    [33, 31],
+  ];
+  for (const [name, subX, subY] of LAYOUTS)
+    test.each(sizes)(`${name} %i×%i: edge blocks repeat the last column and row`, (w, h) => {
+      // Smooth content: a sharp disc 2 px across would measure the quantiser, not the edges.
+      const p = photoPlanes(w, h, subX, subY, w * 31 + h, false);
+      const db = roundTrip(p, encodeJpegPlanes(p, 0.85));
+      // Padding by anything but repetition would put an edge into the block and cost here.
+      expect(Math.min(db.y, db.u, db.v)).toBeGreaterThanOrEqual(38);
+    });
+
+  test('strides wider than the planes are honoured', () => {
+    const p = photoPlanes(50, 30, 1, 1);
+    const yStride = 64;
+    const cStride = 32;
+    const y = new Uint8Array(yStride * 30).fill(255);
+    const u = new Uint8Array(cStride * 15).fill(0);
+    const v = new Uint8Array(cStride * 15).fill(0);
+    for (let j = 0; j < 30; j++) y.set(p.y.subarray(j * 50, j * 50 + 50), j * yStride);
+    for (let j = 0; j < 15; j++) {
+      u.set(p.u.subarray(j * 25, j * 25 + 25), j * cStride);
+      v.set(p.v.subarray(j * 25, j * 25 + 25), j * cStride);
+    }
+    const file = encodeJpegPlanes({ ...p, y, u, v, yStride, cStride }, 0.85);
+    expect(file).toEqual(encodeJpegPlanes(p, 0.85));
+  });
+
+  test.each(LAYOUTS)(
+    '%s noise at quality 1, many bands: decodes exactly as encoded, within the output bound',
+    (_, subX, subY) => {
+      // 4000 wide: a band is a few MCU rows, so the scan crosses several band boundaries.
+      const p = noisePlanes(4000, 120, subX, subY);
+      const file = encodeJpegPlanes(p, 1);
+      const blocks =
+        Math.ceil(4000 / (8 << subX)) *
+        Math.ceil(120 / (8 << subY)) *
+        ((1 + subX) * (1 + subY) + 2);
+      expect(parse(file).scan.length).toBeLessThan(blocks * BLOCK_BOUND);
+      // Quality 1 quantises by 1: what is lost is the DCT's rounding.
+      const db = roundTrip(p, file);
+      expect(Math.min(db.y, db.u, db.v)).toBeGreaterThanOrEqual(40);
+      expect(jpegRegionBytes(4000, subX, subY)).toBeLessThan(6 << 20);
+    },
+  );
+});
