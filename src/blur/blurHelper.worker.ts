@@ -1,17 +1,17 @@
-// The second thread of a two-thread blur (blurThreads.ts starts it): each message is one pass of
-// one job over a shared WebAssembly memory; it takes bands until none is left and answers.
-import type { KernelExports, PassTask } from './threadBands';
-import { runPass } from './threadBands';
+// The second thread of a two-thread blur (blurThreads.ts starts it): each message is one job over
+// a shared WebAssembly memory; it takes units of both passes until none is left and answers.
+import type { JobTask, KernelExports } from './threadBands';
+import { runJob } from './threadBands';
 
-interface PassMessage {
+interface JobMessage {
   id: number;
   module: WebAssembly.Module;
   memory: WebAssembly.Memory;
-  task: PassTask;
+  task: JobTask;
 }
 
 // A memory posted again arrives as a new object over the same buffer: instances are kept by
-// module and buffer, so a job's second pass reuses the first's.
+// module and buffer, so the next job over the same memory reuses this one's.
 let cached:
   { module: WebAssembly.Module; buffer: SharedArrayBuffer; kernel: KernelExports } | undefined;
 
@@ -24,10 +24,10 @@ function kernelFor(module: WebAssembly.Module, memory: WebAssembly.Memory): Kern
   return cached.kernel;
 }
 
-self.onmessage = (event: MessageEvent<PassMessage>) => {
+self.onmessage = (event: MessageEvent<JobMessage>) => {
   const { id, module, memory, task } = event.data;
   try {
-    runPass(kernelFor(module, memory), new Int32Array(memory.buffer), task);
+    runJob(kernelFor(module, memory), new Int32Array(memory.buffer), task);
     self.postMessage({ id });
   } catch (e) {
     self.postMessage({ id, error: e instanceof Error ? e.message : String(e) });

@@ -3,7 +3,7 @@
 // blurs of 2 MP and more split their bands between this thread and the helper. Like
 // createBlurPool.ts this module starts a worker, so it stays out of the service worker's imports.
 import { BlurError } from './BlurError';
-import type { BlurHelper, PassTask, ThreadSupport } from './threadBands';
+import type { BlurHelper, JobTask, ThreadSupport } from './threadBands';
 import { setThreadSupport } from './threadBands';
 import { gaussianWasmRelaxedShared, gaussianWasmSimdShared } from './wasm/gaussianWasmShared';
 import { compileBase64 } from './wasmEngine';
@@ -60,7 +60,7 @@ export function enableBlurThreads(options: BlurThreadsOptions = {}): (() => void
     failAll(event.message || 'the blur helper failed');
   });
   const helper: BlurHelper = {
-    run(module: WebAssembly.Module, memory: WebAssembly.Memory, task: PassTask) {
+    run(module: WebAssembly.Module, memory: WebAssembly.Memory, task: JobTask) {
       return new Promise<void>((resolve, reject) => {
         if (!worker) {
           reject(new BlurError('worker-failed', { reason: 'the blur helper stopped' }));

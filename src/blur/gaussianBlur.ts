@@ -3,6 +3,7 @@ import { BlurError } from './BlurError';
 import { chooseEngine, engineByName } from './chooseEngine';
 import type { BlurProgressOptions } from './runBlurJob';
 import { runBlurJob } from './runBlurJob';
+import { copyInto } from './wasmEngine';
 
 export interface GaussianBlurOptions extends BlurProgressOptions {
   /** Forces an engine (tests, benchmarks); by default the fastest measured on this device. */
@@ -28,7 +29,7 @@ export async function gaussianBlur(
   const engine = options.engine ? engineByName(options.engine) : await chooseEngine();
   const job = engine.createJob(width, height, sigma);
   try {
-    job.pixels.set(pixels);
+    copyInto(job, pixels); // for a two-thread job, during its first band
     await runBlurJob(job, options);
     pixels.set(job.pixels);
   } finally {

@@ -1,5 +1,5 @@
-// What both threads of a two-thread blur run: bands taken from a shared counter, so a thread the
-// OS sets aside takes fewer bands instead of holding up the pass. No worker is started here.
+// What both threads of a two-thread blur run: units taken from shared counters, so a thread the
+// OS sets aside takes fewer units instead of holding up the pass. No worker is started here.
 
 /** The kernel's exports, as wasmEngine.ts and blurHelper.worker.ts call them. */
 export interface KernelExports {
@@ -56,15 +56,20 @@ export interface KernelExports {
   ): void;
 }
 
-/** Words at `ctrl` (Int32): the next row band, the next column band, and a cancel flag. */
+/**
+ * Words at `ctrl` (Int32): the next row unit and the next column unit to take, a cancel flag,
+ * the rows copied in so far, and the row and column units finished.
+ */
 export const NEXT_ROW = 0;
 export const NEXT_COLUMN = 1;
 export const CANCEL = 2;
+export const COPIED = 3;
+export const ROWS_DONE = 4;
+export const COLUMNS_DONE = 5;
 export const CONTROL_BYTES = 64;
 
-/** One pass of one job, as posted to the helper (addresses are in the shared memory). */
-export interface PassTask {
-  pass: 'rows' | 'columns';
+/** One job, as posted to the helper (addresses are in the shared memory). */
+export interface JobTask {
   width: number;
   height: number;
   pix: number;
@@ -72,40 +77,82 @@ export interface PassTask {
   ctrl: number;
   /** This thread's scratch. */
   scratch: number;
-  rowStep: number;
-  colStep: number;
+  /** Rows per row unit and columns per column unit: the pieces both threads take. */
+  rowUnit: number;
+  colUnit: number;
 }
 
 /**
- * Takes the pass's next band and runs it; false once none is left (or the job is cancelled).
- * `control` is an Int32Array over the whole shared memory.
+ * Units of about 128 K pixels (a fraction of a millisecond each), so that at the end of a pass
+ * the thread that finishes first waits for at most that much of the other's work: rows in pairs
+ * (the horizontal pass takes two at a time), columns in 16-column strips.
  */
-export function takeBand(kernel: KernelExports, control: Int32Array, task: PassTask): boolean {
+export function threadUnits(width: number, height: number) {
+  const rowUnit = Math.max(2, 2 * Math.round((1 << 16) / width));
+  const colUnit = 16 * Math.max(1, Math.round((1 << 13) / height));
+  return {
+    rowUnit,
+    colUnit,
+    rowUnits: Math.ceil(height / rowUnit),
+    colUnits: Math.ceil(width / colUnit),
+  };
+}
+
+/**
+ * Takes the next row unit and runs it once its rows are copied in; false once none is left (or
+ * the job is cancelled). `control` is an Int32Array over the whole shared memory. Only the helper
+ * can find its rows not yet copied, and block: the thread that copies finishes copying first.
+ */
+export function takeRows(kernel: KernelExports, control: Int32Array, task: JobTask): boolean {
   const at = task.ctrl >> 2;
   if (Atomics.load(control, at + CANCEL) !== 0) return false;
-  if (task.pass === 'rows') {
-    const row0 = Atomics.add(control, at + NEXT_ROW, 1) * task.rowStep;
-    if (row0 >= task.height) return false;
-    const row1 = Math.min(task.height, row0 + task.rowStep);
-    kernel.blurRows(task.pix, task.width, row0, row1, task.scratch, task.coef);
-  } else {
-    const col0 = Atomics.add(control, at + NEXT_COLUMN, 1) * task.colStep;
-    if (col0 >= task.width) return false;
-    const col1 = Math.min(task.width, col0 + task.colStep);
-    kernel.blurColumns(task.pix, task.width, task.height, col0, col1, task.scratch, task.coef);
+  const row0 = Atomics.add(control, at + NEXT_ROW, 1) * task.rowUnit;
+  if (row0 >= task.height) return false;
+  const row1 = Math.min(task.height, row0 + task.rowUnit);
+  for (;;) {
+    const copied = Atomics.load(control, at + COPIED);
+    if (copied >= row1) break;
+    if (Atomics.load(control, at + CANCEL) !== 0) return false;
+    Atomics.wait(control, at + COPIED, copied);
   }
+  kernel.blurRows(task.pix, task.width, row0, row1, task.scratch, task.coef);
+  Atomics.add(control, at + ROWS_DONE, 1);
+  Atomics.notify(control, at + ROWS_DONE);
   return true;
 }
 
-/** The helper's side of a pass: bands until none is left. */
-export function runPass(kernel: KernelExports, control: Int32Array, task: PassTask): void {
-  while (takeBand(kernel, control, task));
+/** Takes the next column unit and runs it; false once none is left (or the job is cancelled). */
+export function takeColumns(kernel: KernelExports, control: Int32Array, task: JobTask): boolean {
+  const at = task.ctrl >> 2;
+  if (Atomics.load(control, at + CANCEL) !== 0) return false;
+  const col0 = Atomics.add(control, at + NEXT_COLUMN, 1) * task.colUnit;
+  if (col0 >= task.width) return false;
+  const col1 = Math.min(task.width, col0 + task.colUnit);
+  kernel.blurColumns(task.pix, task.width, task.height, col0, col1, task.scratch, task.coef);
+  Atomics.add(control, at + COLUMNS_DONE, 1);
+  return true;
 }
 
-/** A second thread for the kernel: runs `runPass` on its own instance over the same memory. */
+/**
+ * The helper's side of a job: row units until none is left, then (once every row unit is
+ * finished, by either thread) column units until none is left. Blocks, so it runs in a worker.
+ */
+export function runJob(kernel: KernelExports, control: Int32Array, task: JobTask): void {
+  const at = task.ctrl >> 2;
+  while (takeRows(kernel, control, task));
+  const rowUnits = Math.ceil(task.height / task.rowUnit);
+  for (;;) {
+    const done = Atomics.load(control, at + ROWS_DONE);
+    if (done >= rowUnits || Atomics.load(control, at + CANCEL) !== 0) break;
+    Atomics.wait(control, at + ROWS_DONE, done);
+  }
+  while (takeColumns(kernel, control, task));
+}
+
+/** A second thread for the kernel: runs `runJob` on its own instance over the same memory. */
 export interface BlurHelper {
-  /** Resolves when the helper has no band of this pass left; rejects if the helper died. */
-  run(module: WebAssembly.Module, memory: WebAssembly.Memory, task: PassTask): Promise<void>;
+  /** Resolves when the helper has no unit of this job left; rejects if the helper died. */
+  run(module: WebAssembly.Module, memory: WebAssembly.Memory, task: JobTask): Promise<void>;
 }
 
 /** What blurThreads.ts registers with wasmEngine.ts in a context that may start a worker. */

@@ -1,8 +1,19 @@
 import type { BlurEngine, BlurJob, EngineName } from './BlurEngine';
 import { bandSteps, separableBands } from './BlurEngine';
 import { COEFFICIENT_COUNT, gaussianCoefficients } from './coefficients';
-import type { BlurHelper, KernelExports, PassTask, ThreadSupport } from './threadBands';
-import { CANCEL, CONTROL_BYTES, takeBand, threadSupport } from './threadBands';
+import { nextTask } from './nextTask';
+import type { BlurHelper, JobTask, KernelExports, ThreadSupport } from './threadBands';
+import {
+  CANCEL,
+  COLUMNS_DONE,
+  CONTROL_BYTES,
+  COPIED,
+  ROWS_DONE,
+  takeColumns,
+  takeRows,
+  threadSupport,
+  threadUnits,
+} from './threadBands';
 import { gaussianWasmRelaxed, gaussianWasmSimd } from './wasm/gaussianWasm';
 
 export type WasmVariant = 'relaxed-simd' | 'simd';
@@ -209,10 +220,27 @@ function newMemory(pages: number, shared: boolean): WebAssembly.Memory {
   return new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
 }
 
+/** The sources of two-thread jobs whose copy in overlaps their first pass (see `copyInto`). */
+const stagedCopies = new WeakMap<BlurJob, (source: Uint8ClampedArray) => void>();
+
 /**
- * The same job on two threads over a shared memory: this thread and a helper worker take bands
- * of each pass from a shared counter; the pass ends when both have none left. Null when this
- * context has no helper (the service worker, a page without cross-origin isolation) or it is busy.
+ * Fills `job.pixels` from `source`: at once, or, for a two-thread job, during its first band, row
+ * unit by row unit, while the helper already filters the rows copied so far. Either way the
+ * pixels are in place once the first band has run.
+ */
+export function copyInto(job: BlurJob, source: Uint8ClampedArray): void {
+  const stage = stagedCopies.get(job);
+  if (stage) stage(source);
+  else job.pixels.set(source);
+}
+
+/**
+ * The same job on two threads over a shared memory: this thread and a helper worker take units
+ * of each pass from shared counters; one message to the helper per job. The helper goes on to
+ * the columns as soon as every row unit is finished (it waits on a counter, not for a message);
+ * this thread, which may be a page's main thread and cannot block, spins there, for at most about
+ * one unit of the helper's work. Null when this context has no helper (the service worker, a
+ * page without cross-origin isolation) or it is busy.
  */
 function threadedJob(
   variant: WasmVariant,
@@ -230,27 +258,79 @@ function threadedJob(
   const { kernel, memory, release } = acquireMemory(module, at.pages, true);
   new Float32Array(memory.buffer, at.coef, COEFFICIENT_COUNT).set(gaussianCoefficients(sigma));
   const control = new Int32Array(memory.buffer);
+  const ctrl = at.ctrl >> 2;
   new Int32Array(memory.buffer, at.ctrl, CONTROL_BYTES / 4).fill(0);
+  Atomics.store(control, ctrl + COPIED, height);
   const pixels = new Uint8ClampedArray(memory.buffer, at.pixels, width * height * 4);
-  const { rowStep, colStep, rowBands, colBands } = bandSteps(width, height);
-  const base = { width, height, pix: at.pixels, coef: at.coef, ctrl: at.ctrl, rowStep, colStep };
+  const { rowBands, colBands } = bandSteps(width, height);
+  const { rowUnit, colUnit, rowUnits, colUnits } = threadUnits(width, height);
+  const task: JobTask = {
+    width,
+    height,
+    pix: at.pixels,
+    coef: at.coef,
+    ctrl: at.ctrl,
+    scratch: at.scratch,
+    rowUnit,
+    colUnit,
+  };
+  let source: Uint8ClampedArray | undefined;
   let pending: Promise<void> | undefined;
-  const pass = async (pass: PassTask['pass'], first: boolean, last: boolean) => {
-    const task: PassTask = { ...base, pass, scratch: at.scratch };
-    if (first) pending = helper.run(module, memory, { ...task, scratch: at.scratch2 });
-    if (!last) {
-      takeBand(kernel, control, task);
+  let failed: Error | undefined;
+  const start = () => {
+    pending = helper.run(module, memory, { ...task, scratch: at.scratch2 });
+    pending.catch((e: unknown) => {
+      failed = e instanceof Error ? e : new Error(String(e));
+    });
+    if (!source) return;
+    // The copy in, a row unit at a time; the helper takes each unit once it is here.
+    const rowBytes = width * 4;
+    for (let row0 = 0; row0 < height; row0 += rowUnit) {
+      const row1 = Math.min(height, row0 + rowUnit);
+      pixels.set(source.subarray(row0 * rowBytes, row1 * rowBytes), row0 * rowBytes);
+      Atomics.store(control, ctrl + COPIED, row1);
+      Atomics.notify(control, ctrl + COPIED);
+    }
+    source = undefined;
+  };
+  // Until every unit of a pass is finished. The helper has at most one unit left to finish; if
+  // the OS holds it up for longer, this thread stops spinning and lets its event loop run (a
+  // failed helper is seen there).
+  const finished = async (index: number, units: number) => {
+    let spinUntil = performance.now() + 2;
+    while (Atomics.load(control, ctrl + index) < units) {
+      if (failed !== undefined) throw failed;
+      if (performance.now() > spinUntil) {
+        await nextTask();
+        spinUntil = performance.now() + 2;
+      }
+    }
+  };
+  const rowQuota = Math.ceil(rowUnits / rowBands);
+  const colQuota = Math.ceil(colUnits / colBands);
+  const runBand = async (index: number) => {
+    if (index === 0) start();
+    const rows = index < rowBands;
+    const last = index === rowBands - 1 || index === rowBands + colBands - 1;
+    const take = rows ? takeRows : takeColumns;
+    for (let n = 0; last || n < (rows ? rowQuota : colQuota); n++) {
+      if (!take(kernel, control, task)) break;
+    }
+    if (!last) return;
+    if (rows) {
+      await finished(ROWS_DONE, rowUnits);
       return;
     }
-    while (takeBand(kernel, control, task));
+    await finished(COLUMNS_DONE, colUnits);
     await pending;
-    pending = undefined;
   };
   let disposed = false;
   const dispose = () => {
     if (disposed) return;
     disposed = true;
-    Atomics.store(control, (at.ctrl >> 2) + CANCEL, 1);
+    Atomics.store(control, ctrl + CANCEL, 1);
+    Atomics.notify(control, ctrl + COPIED);
+    Atomics.notify(control, ctrl + ROWS_DONE);
     const done = () => {
       release();
       support.release(helper);
@@ -259,16 +339,12 @@ function threadedJob(
     if (pending) pending.then(done, done);
     else done();
   };
-  return {
-    pixels,
-    bands: rowBands + colBands,
-    rowBands,
-    runBand: (index) =>
-      index < rowBands
-        ? pass('rows', index === 0, index === rowBands - 1)
-        : pass('columns', index === rowBands, index === rowBands + colBands - 1),
-    dispose,
-  };
+  const job: BlurJob = { pixels, bands: rowBands + colBands, rowBands, runBand, dispose };
+  stagedCopies.set(job, (pixelsIn) => {
+    source = pixelsIn;
+    Atomics.store(control, ctrl + COPIED, 0);
+  });
+  return job;
 }
 
 export type { ThreadSupport, BlurHelper };

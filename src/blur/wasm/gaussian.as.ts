@@ -90,6 +90,18 @@ class H {
     const i3 = roundToInt(f32x4.add(y3, half));
     return i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_u(i0, i1), i16x8.narrow_i32x4_u(i2, i3));
   }
+
+  // The same for values kept divided by `scale`: the product and the rounding offset in one
+  // multiply-add.
+  @inline
+  static packScaled(y0: v128, y1: v128, y2: v128, y3: v128, scale: v128): v128 {
+    const half = f32x4.splat(0.5);
+    const i0 = roundToInt(madd(y0, scale, half));
+    const i1 = roundToInt(madd(y1, scale, half));
+    const i2 = roundToInt(madd(y2, scale, half));
+    const i3 = roundToInt(madd(y3, scale, half));
+    return i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_u(i0, i1), i16x8.narrow_i32x4_u(i2, i3));
+  }
 }
 
 // Rows at p0 and p1 (may be the same row), n pixels: straight RGBA8 in, premultiplied RGBA8 out.
@@ -181,28 +193,32 @@ function rowPair(p0: usize, p1: usize, n: i32, scratch: usize, coef: usize): voi
     s += 32;
     off += 4;
   }
-  // Anticausal states y[i+1], y[i+2], y[i+3], seeded at the right edge: y[n-1] is e.
+  // Anticausal states y[i+1], y[i+2], y[i+3], seeded at the right edge: y[n-1] is e. They are
+  // kept divided by b0 (y' = w + c1·y'[i+1] + …), which spares the multiplication of w by b0.
   off -= 4;
   s -= 32;
   const u0 = loadStraight(p0 + off);
   const u1 = loadStraight(p1 + off);
-  let e0 = boundary(coef, 0, u0, a0, b0s, d0);
-  let f0 = boundary(coef, 1, u0, a0, b0s, d0);
-  let g0 = boundary(coef, 2, u0, a0, b0s, d0);
-  let e1 = boundary(coef, 0, u1, a1, b1s, d1);
-  let f1 = boundary(coef, 1, u1, a1, b1s, d1);
-  let g1 = boundary(coef, 2, u1, a1, b1s, d1);
-  storeRounded(p0 + off, e0);
-  storeRounded(p1 + off, e1);
+  const y0n = boundary(coef, 0, u0, a0, b0s, d0);
+  const y1n = boundary(coef, 0, u1, a1, b1s, d1);
+  storeRounded(p0 + off, y0n);
+  storeRounded(p1 + off, y1n);
+  const inv = f32x4.div(f32x4.splat(1), b0);
+  let e0 = f32x4.mul(y0n, inv);
+  let f0 = f32x4.mul(boundary(coef, 1, u0, a0, b0s, d0), inv);
+  let g0 = f32x4.mul(boundary(coef, 2, u0, a0, b0s, d0), inv);
+  let e1 = f32x4.mul(y1n, inv);
+  let f1 = f32x4.mul(boundary(coef, 1, u1, a1, b1s, d1), inv);
+  let g1 = f32x4.mul(boundary(coef, 2, u1, a1, b1s, d1), inv);
   // Single pixels down to a multiple of four, then groups of four.
   const lastGroups = (n - 1) >> 2;
   for (let i = n - 2; i >= lastGroups << 2; i--) {
     off -= 4;
     s -= 32;
-    const y0 = H.step(f32x4.mul(b0, v128.load(s)), e0, f0, g0, c1, c2, c3);
-    const y1 = H.step(f32x4.mul(b0, v128.load(s, 16)), e1, f1, g1, c1, c2, c3);
-    storeRounded(p0 + off, y0);
-    storeRounded(p1 + off, y1);
+    const y0 = H.step(v128.load(s), e0, f0, g0, c1, c2, c3);
+    const y1 = H.step(v128.load(s, 16), e1, f1, g1, c1, c2, c3);
+    storeRounded(p0 + off, f32x4.mul(y0, b0));
+    storeRounded(p1 + off, f32x4.mul(y1, b0));
     g0 = f0;
     f0 = e0;
     e0 = y0;
@@ -213,16 +229,16 @@ function rowPair(p0: usize, p1: usize, n: i32, scratch: usize, coef: usize): voi
   for (let g = lastGroups - 1; g >= 0; g--) {
     off -= 16;
     s -= 128;
-    const y03 = H.step(f32x4.mul(b0, v128.load(s, 96)), e0, f0, g0, c1, c2, c3);
-    const y13 = H.step(f32x4.mul(b0, v128.load(s, 112)), e1, f1, g1, c1, c2, c3);
-    const y02 = H.step(f32x4.mul(b0, v128.load(s, 64)), y03, e0, f0, c1, c2, c3);
-    const y12 = H.step(f32x4.mul(b0, v128.load(s, 80)), y13, e1, f1, c1, c2, c3);
-    const y01 = H.step(f32x4.mul(b0, v128.load(s, 32)), y02, y03, e0, c1, c2, c3);
-    const y11 = H.step(f32x4.mul(b0, v128.load(s, 48)), y12, y13, e1, c1, c2, c3);
-    const y00 = H.step(f32x4.mul(b0, v128.load(s)), y01, y02, y03, c1, c2, c3);
-    const y10 = H.step(f32x4.mul(b0, v128.load(s, 16)), y11, y12, y13, c1, c2, c3);
-    v128.store(p0 + off, H.pack(y00, y01, y02, y03));
-    v128.store(p1 + off, H.pack(y10, y11, y12, y13));
+    const y03 = H.step(v128.load(s, 96), e0, f0, g0, c1, c2, c3);
+    const y13 = H.step(v128.load(s, 112), e1, f1, g1, c1, c2, c3);
+    const y02 = H.step(v128.load(s, 64), y03, e0, f0, c1, c2, c3);
+    const y12 = H.step(v128.load(s, 80), y13, e1, f1, c1, c2, c3);
+    const y01 = H.step(v128.load(s, 32), y02, y03, e0, c1, c2, c3);
+    const y11 = H.step(v128.load(s, 48), y12, y13, e1, c1, c2, c3);
+    const y00 = H.step(v128.load(s), y01, y02, y03, c1, c2, c3);
+    const y10 = H.step(v128.load(s, 16), y11, y12, y13, c1, c2, c3);
+    v128.store(p0 + off, H.packScaled(y00, y01, y02, y03, b0));
+    v128.store(p1 + off, H.packScaled(y10, y11, y12, y13, b0));
     e0 = y00;
     f0 = y01;
     g0 = y02;
@@ -265,13 +281,13 @@ function roundToInt(v: v128): v128 {
 }
 
 // One row of a strip narrower than 16 columns: groups of four pixels, then single pixels.
-function causalRow(p: usize, s: usize, count: i32, b0: v128, c1: v128, c2: v128, c3: v128): void {
+function causalRow(p: usize, s: usize, count: i32, c1: v128, c2: v128, c3: v128): void {
   let k = 0;
   for (; k + 4 <= count; k += 4) {
-    Groups.causal(p + <usize>k * 4, s + <usize>k * 16, b0, c1, c2, c3);
+    Groups.causal(p + <usize>k * 4, s + <usize>k * 16, c1, c2, c3);
   }
   for (; k < count; k++) {
-    Groups.causalV(s + <usize>k * 16, loadPremultiplied(p + <usize>k * 4), b0, c1, c2, c3);
+    Groups.causalV(s + <usize>k * 16, loadPremultiplied(p + <usize>k * 4), c1, c2, c3);
   }
 }
 
@@ -279,71 +295,72 @@ function anticausalRow<T>(
   p: usize,
   s: usize,
   count: i32,
-  b0: v128,
+  k0: v128,
+  seen: v128,
   c1: v128,
   c2: v128,
   c3: v128,
 ): void {
   let k = 0;
   for (; k + 4 <= count; k += 4) {
-    if (isInteger<T>()) Groups.anticausalPlain(p + <usize>k * 4, s + <usize>k * 16, b0, c1, c2, c3);
-    else Groups.anticausal(p + <usize>k * 4, s + <usize>k * 16, b0, c1, c2, c3);
+    if (isInteger<T>()) Groups.anticausalPlain(p + <usize>k * 4, s + <usize>k * 16, k0, c1, c2, c3);
+    else Groups.anticausal(p + <usize>k * 4, s + <usize>k * 16, k0, seen, c1, c2, c3);
   }
   for (; k < count; k++) {
-    const y = Groups.anticausalV(s + <usize>k * 16, b0, c1, c2, c3);
+    const y = f32x4.mul(Groups.anticausalV(s + <usize>k * 16, c1, c2, c3), k0);
     if (isInteger<T>()) storeRounded(p + <usize>k * 4, y);
     else storeStraight(p + <usize>k * 4, y);
   }
 }
 
-// The steps of the vertical pass on one pixel and on a group of four (16 bytes). `@inline` is
-// needed (Binaryen does not inline functions this large, and a call per group doubles the
+// The steps of the vertical pass on one pixel and on a group of four (16 bytes). The states are
+// kept scaled: the causal ones divided by b0 (w' = x + c1·w'[r-1] + …), the anticausal ones by
+// b0² (y' = w' + c1·y'[r+1] + …), which spares both multiplications by b0; k0 = b0² scales the
+// result back as it is rounded. `@inline` is needed (Binaryen does not inline functions this large, and a call per group doubles the
 // pass's time) and is written on static methods, where TypeScript tooling accepts a decorator.
 // The full strip's four groups are written out with constant offsets: a loop over them is
 // twice as slow in V8.
 class Groups {
   @inline
-  static causalV(s: usize, x: v128, b0: v128, c1: v128, c2: v128, c3: v128): void {
+  static causalV(s: usize, x: v128, c1: v128, c2: v128, c3: v128): void {
     const w = madd(
       c1,
       v128.load(s - ROW),
-      madd(c2, v128.load(s - 2 * ROW), madd(c3, v128.load(s - 3 * ROW), f32x4.mul(b0, x))),
+      madd(c2, v128.load(s - 2 * ROW), madd(c3, v128.load(s - 3 * ROW), x)),
     );
     v128.store(s, w);
   }
 
   @inline
-  static anticausalV(s: usize, b0: v128, c1: v128, c2: v128, c3: v128): v128 {
+  static anticausalV(s: usize, c1: v128, c2: v128, c3: v128): v128 {
     const y = madd(
       c1,
       v128.load(s + ROW),
-      madd(
-        c2,
-        v128.load(s + 2 * ROW),
-        madd(c3, v128.load(s + 3 * ROW), f32x4.mul(b0, v128.load(s))),
-      ),
+      madd(c2, v128.load(s + 2 * ROW), madd(c3, v128.load(s + 3 * ROW), v128.load(s))),
     );
     v128.store(s, y);
     return y;
   }
 
   @inline
-  static causal(p: usize, s: usize, b0: v128, c1: v128, c2: v128, c3: v128): void {
+  static causal(p: usize, s: usize, c1: v128, c2: v128, c3: v128): void {
     const v = v128.load(p);
     const lo = i16x8.extend_low_i8x16_u(v);
     const hi = i16x8.extend_high_i8x16_u(v);
-    Groups.causalV(s, f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_u(lo)), b0, c1, c2, c3);
-    Groups.causalV(s + 16, f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_u(lo)), b0, c1, c2, c3);
-    Groups.causalV(s + 32, f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_u(hi)), b0, c1, c2, c3);
-    Groups.causalV(s + 48, f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_u(hi)), b0, c1, c2, c3);
+    Groups.causalV(s, f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_u(lo)), c1, c2, c3);
+    Groups.causalV(s + 16, f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_u(lo)), c1, c2, c3);
+    Groups.causalV(s + 32, f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_u(hi)), c1, c2, c3);
+    Groups.causalV(s + 48, f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_u(hi)), c1, c2, c3);
   }
 
+  // Straight = premultiplied × 255 / alpha, and the scale cancels there: only the alpha lane
+  // (multiplied by k0 = b0²) and the visibility threshold `seen` (alpha ≥ 0.5: y' ≥ 0.5 / b0²) see it.
   @inline
-  static anticausal(p: usize, s: usize, b0: v128, c1: v128, c2: v128, c3: v128): void {
-    const y0 = Groups.anticausalV(s, b0, c1, c2, c3);
-    const y1 = Groups.anticausalV(s + 16, b0, c1, c2, c3);
-    const y2 = Groups.anticausalV(s + 32, b0, c1, c2, c3);
-    const y3 = Groups.anticausalV(s + 48, b0, c1, c2, c3);
+  static anticausal(p: usize, s: usize, k0: v128, seen: v128, c1: v128, c2: v128, c3: v128): void {
+    const y0 = Groups.anticausalV(s, c1, c2, c3);
+    const y1 = Groups.anticausalV(s + 16, c1, c2, c3);
+    const y2 = Groups.anticausalV(s + 32, c1, c2, c3);
+    const y3 = Groups.anticausalV(s + 48, c1, c2, c3);
     const a = f32x4.shuffle(
       f32x4.shuffle(y0, y1, 3, 7, 3, 7),
       f32x4.shuffle(y2, y3, 3, 7, 3, 7),
@@ -353,23 +370,23 @@ class Groups {
       5,
     );
     const half = f32x4.splat(0.5);
-    const one = f32x4.splat(1);
-    const inv = v128.and(f32x4.div(f32x4.splat(255), a), f32x4.ge(a, half));
-    const i0 = roundToInt(madd(y0, f32x4.shuffle(inv, one, 0, 0, 0, 4), half));
-    const i1 = roundToInt(madd(y1, f32x4.shuffle(inv, one, 1, 1, 1, 4), half));
-    const i2 = roundToInt(madd(y2, f32x4.shuffle(inv, one, 2, 2, 2, 4), half));
-    const i3 = roundToInt(madd(y3, f32x4.shuffle(inv, one, 3, 3, 3, 4), half));
+    const visible = f32x4.ge(a, seen);
+    const inv = v128.and(f32x4.div(f32x4.splat(255), a), visible);
+    const i0 = roundToInt(madd(y0, f32x4.shuffle(inv, k0, 0, 0, 0, 4), half));
+    const i1 = roundToInt(madd(y1, f32x4.shuffle(inv, k0, 1, 1, 1, 4), half));
+    const i2 = roundToInt(madd(y2, f32x4.shuffle(inv, k0, 2, 2, 2, 4), half));
+    const i3 = roundToInt(madd(y3, f32x4.shuffle(inv, k0, 3, 3, 3, 4), half));
     v128.store(p, i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_u(i0, i1), i16x8.narrow_i32x4_u(i2, i3)));
   }
 
   // The same for plain samples: no alpha to divide by.
   @inline
-  static anticausalPlain(p: usize, s: usize, b0: v128, c1: v128, c2: v128, c3: v128): void {
-    const y0 = Groups.anticausalV(s, b0, c1, c2, c3);
-    const y1 = Groups.anticausalV(s + 16, b0, c1, c2, c3);
-    const y2 = Groups.anticausalV(s + 32, b0, c1, c2, c3);
-    const y3 = Groups.anticausalV(s + 48, b0, c1, c2, c3);
-    v128.store(p, H.pack(y0, y1, y2, y3));
+  static anticausalPlain(p: usize, s: usize, k0: v128, c1: v128, c2: v128, c3: v128): void {
+    const y0 = Groups.anticausalV(s, c1, c2, c3);
+    const y1 = Groups.anticausalV(s + 16, c1, c2, c3);
+    const y2 = Groups.anticausalV(s + 32, c1, c2, c3);
+    const y3 = Groups.anticausalV(s + 48, c1, c2, c3);
+    v128.store(p, H.packScaled(y0, y1, y2, y3, k0));
   }
 }
 
@@ -388,9 +405,12 @@ function columnStrip<T>(
   const c1 = coefAt(coef, 1);
   const c2 = coefAt(coef, 2);
   const c3 = coefAt(coef, 3);
+  const k0 = f32x4.mul(b0, b0);
+  const seen = f32x4.div(f32x4.splat(0.5), k0);
+  const inv = f32x4.div(f32x4.splat(1), b0);
   const top = scratch + 3 * ROW; // row 0
   for (let k = 0; k < count; k++) {
-    const x = loadPremultiplied(pix + <usize>k * 4);
+    const x = f32x4.mul(loadPremultiplied(pix + <usize>k * 4), inv);
     const at = top + <usize>k * 16;
     v128.store(at - ROW, x);
     v128.store(at - 2 * ROW, x);
@@ -407,12 +427,12 @@ function columnStrip<T>(
   for (let r = 0; r < height; r++) {
     touched |= load<u8>(min(p + ahead, last));
     if (full) {
-      Groups.causal(p, s, b0, c1, c2, c3);
-      Groups.causal(p + 16, s + 64, b0, c1, c2, c3);
-      Groups.causal(p + 32, s + 128, b0, c1, c2, c3);
-      Groups.causal(p + 48, s + 192, b0, c1, c2, c3);
+      Groups.causal(p, s, c1, c2, c3);
+      Groups.causal(p + 16, s + 64, c1, c2, c3);
+      Groups.causal(p + 32, s + 128, c1, c2, c3);
+      Groups.causal(p + 48, s + 192, c1, c2, c3);
     } else {
-      causalRow(p, s, count, b0, c1, c2, c3);
+      causalRow(p, s, count, c1, c2, c3);
     }
     p += stride;
     s += ROW;
@@ -420,33 +440,35 @@ function columnStrip<T>(
   // Right (bottom) edge: y[N-1], y[N], y[N+1] from the last causal states (Triggs–Sdika).
   p -= stride;
   s -= ROW;
+  const inv2 = f32x4.mul(inv, inv);
   for (let k = 0; k < count; k++) {
     const at = s + <usize>k * 16;
     const u = loadPremultiplied(p + <usize>k * 4);
-    const w1 = v128.load(at);
-    const w2 = v128.load(at - ROW);
-    const w3 = v128.load(at - 2 * ROW);
-    v128.store(at, boundary(coef, 0, u, w1, w2, w3));
-    v128.store(at + ROW, boundary(coef, 1, u, w1, w2, w3));
-    v128.store(at + 2 * ROW, boundary(coef, 2, u, w1, w2, w3));
-    if (isInteger<T>()) storeRounded(p + <usize>k * 4, v128.load(at));
-    else storeStraight(p + <usize>k * 4, v128.load(at));
+    const w1 = f32x4.mul(v128.load(at), b0);
+    const w2 = f32x4.mul(v128.load(at - ROW), b0);
+    const w3 = f32x4.mul(v128.load(at - 2 * ROW), b0);
+    const y = boundary(coef, 0, u, w1, w2, w3);
+    v128.store(at, f32x4.mul(y, inv2));
+    v128.store(at + ROW, f32x4.mul(boundary(coef, 1, u, w1, w2, w3), inv2));
+    v128.store(at + 2 * ROW, f32x4.mul(boundary(coef, 2, u, w1, w2, w3), inv2));
+    if (isInteger<T>()) storeRounded(p + <usize>k * 4, y);
+    else storeStraight(p + <usize>k * 4, y);
   }
   for (let r = height - 2; r >= 0; r--) {
     p -= stride;
     s -= ROW;
     if (full && isInteger<T>()) {
-      Groups.anticausalPlain(p, s, b0, c1, c2, c3);
-      Groups.anticausalPlain(p + 16, s + 64, b0, c1, c2, c3);
-      Groups.anticausalPlain(p + 32, s + 128, b0, c1, c2, c3);
-      Groups.anticausalPlain(p + 48, s + 192, b0, c1, c2, c3);
+      Groups.anticausalPlain(p, s, k0, c1, c2, c3);
+      Groups.anticausalPlain(p + 16, s + 64, k0, c1, c2, c3);
+      Groups.anticausalPlain(p + 32, s + 128, k0, c1, c2, c3);
+      Groups.anticausalPlain(p + 48, s + 192, k0, c1, c2, c3);
     } else if (full) {
-      Groups.anticausal(p, s, b0, c1, c2, c3);
-      Groups.anticausal(p + 16, s + 64, b0, c1, c2, c3);
-      Groups.anticausal(p + 32, s + 128, b0, c1, c2, c3);
-      Groups.anticausal(p + 48, s + 192, b0, c1, c2, c3);
+      Groups.anticausal(p, s, k0, seen, c1, c2, c3);
+      Groups.anticausal(p + 16, s + 64, k0, seen, c1, c2, c3);
+      Groups.anticausal(p + 32, s + 128, k0, seen, c1, c2, c3);
+      Groups.anticausal(p + 48, s + 192, k0, seen, c1, c2, c3);
     } else {
-      anticausalRow<T>(p, s, count, b0, c1, c2, c3);
+      anticausalRow<T>(p, s, count, k0, seen, c1, c2, c3);
     }
   }
   store<u8>(scratch + <usize>(height + 5) * ROW, touched); // keeps the reads; a spare row

@@ -1,27 +1,31 @@
 import { afterEach, describe, expect, test } from 'vitest';
-import type { BlurHelper, KernelExports, PassTask } from '../../../src/blur/threadBands';
-import { runPass, setThreadSupport } from '../../../src/blur/threadBands';
+import type { BlurHelper, JobTask, KernelExports } from '../../../src/blur/threadBands';
+import { runJob, setThreadSupport } from '../../../src/blur/threadBands';
 import { gaussianBlur } from '../../../src/blur/gaussianBlur';
 import { compileBase64, THREADED_MIN_PIXELS, wasmModule } from '../../../src/blur/wasmEngine';
 import { gaussianWasmSimdShared } from '../../../src/blur/wasm/gaussianWasmShared';
 import { makeTestImage } from './testImage';
 
 // The two-thread path in Node: the "helper" is a second instance over the same shared memory,
-// run from a macrotask so that it and this thread take bands from the counter in turn.
+// run from a macrotask (this thread yields after every band) so that it and this thread both take
+// units from the counters.
 const shared = wasmModule('simd') ? compileBase64(gaussianWasmSimdShared) : null;
 
 function install() {
-  const log = { acquired: 0, released: 0, helperBands: 0 };
+  const log = { acquired: 0, released: 0, helperUnits: 0 };
   const helper: BlurHelper = {
-    run(module: WebAssembly.Module, memory: WebAssembly.Memory, task: PassTask) {
+    run(module: WebAssembly.Module, memory: WebAssembly.Memory, task: JobTask) {
       return new Promise((resolve) =>
         setTimeout(() => {
           const kernel = new WebAssembly.Instance(module, { env: { memory } })
             .exports as unknown as KernelExports;
-          const control = new Int32Array(memory.buffer);
-          const before = Atomics.load(control, task.ctrl >> 2);
-          runPass(kernel, control, task);
-          log.helperBands += Atomics.load(control, task.ctrl >> 2) - before;
+          // Counts the units this "helper" runs.
+          const counted: KernelExports = {
+            ...kernel,
+            blurRows: (...args) => (log.helperUnits++, kernel.blurRows(...args)),
+            blurColumns: (...args) => (log.helperUnits++, kernel.blurColumns(...args)),
+          };
+          runJob(counted, new Int32Array(memory.buffer), task);
           resolve();
         }, 0),
       );
@@ -46,10 +50,10 @@ describe.skipIf(!shared)('gaussianBlur on two threads (shared memory)', () => {
     expect(W * H).toBeGreaterThanOrEqual(THREADED_MIN_PIXELS);
     const one = await gaussianBlur(source.slice(), W, H, 8, { engine: 'wasm-simd' });
     const log = install();
-    const two = await gaussianBlur(source.slice(), W, H, 8, { engine: 'wasm-simd' });
+    const two = await gaussianBlur(source.slice(), W, H, 8, { engine: 'wasm-simd', yieldEvery: 0 });
     expect(log.acquired).toBe(1);
     expect(log.released).toBe(1);
-    expect(log.helperBands).toBeGreaterThan(0);
+    expect(log.helperUnits).toBeGreaterThan(0);
     expect(two.findIndex((v, i) => v !== one[i])).toBe(-1); // toEqual is slow on 9 MB
   });
 
