@@ -36,9 +36,9 @@ const BLURRED = 0.9;
 
 /**
  * A file in, a blurred file out: decode (orientation applied) → Gaussian blur → encode. A JPEG
- * goes through its YUV planes where ImageDecoder exists (blurJpegPlanes.ts; a JPEG out of an
- * unrotated one is encoded from the planes, jpegEncoder.ts), anything else (and any JPEG that
- * path declines) through a canvas as RGBA.
+ * goes through its YUV planes where ImageDecoder exists (blurJpegPlanes.ts; a JPEG out is
+ * encoded from the planes by jpegEncoder.ts, stored as decoded with its EXIF orientation),
+ * anything else (and any JPEG that path declines) through a canvas as RGBA.
  */
 export async function blurBlob(blob: Blob, options: BlurBlobOptions = {}): Promise<BlurBlobResult> {
   const header = await checkedHeader(blob, options);

@@ -18,9 +18,9 @@ import { acquireMemory, heapBase, STRIP_ROW_BYTES, wasmModule } from './wasmEngi
  * the Gaussian, being linear, commutes with JFIF's affine YCbCr → RGB. So Y is blurred at σ and
  * the chroma planes at σ over their subsampling (σ/2 both ways for 4:2:0): 1.5 bytes a pixel
  * instead of RGBA's 4 for 4:2:0, no canvas between the decoder and the kernel, and no read-back.
- * For a JPEG out of an unrotated image, the planes are encoded as they are (jpegEncoder.ts:
- * same subsampling, no colour conversion, no canvas); otherwise the kernel converts them to RGBA
- * in bands for the encoder's canvas.
+ * For a JPEG out, the planes are encoded as they are (jpegEncoder.ts: same subsampling, no colour
+ * conversion, no canvas, the EXIF orientation written for viewers); otherwise the kernel converts
+ * them to RGBA in bands for the encoder's canvas.
  */
 
 /** Below this σ the chroma planes would be blurred at under 0.5 px: the RGBA path takes it. */
@@ -84,7 +84,7 @@ export function planesApply(header: ImageHeader, engine: BlurEngine, sigma: numb
 
 /**
  * Decodes and blurs a JPEG through its planes, then encodes them as a JPEG (when `options.type`
- * is JPEG and the image needs no rotation or flip) or draws them on a canvas; null when the
+ * is JPEG; stored as decoded, with the EXIF orientation) or draws them on a canvas; null when the
  * decoder's frame is not one this path handles (not I420, not full-range BT.601, an orientation
  * it does not report, a decode error), so the caller takes the RGBA path, which reports errors
  * with codes. `sigmaFor` gets the displayed size. Progress: 0.1 once decoded, up to 0.9 once
@@ -108,8 +108,7 @@ export async function blurJpegPlanes(
   const width = frame.visibleRect?.width ?? frame.codedWidth;
   const height = frame.visibleRect?.height ?? frame.codedHeight;
   const colorSpace = frame.colorSpace.toJSON();
-  const encode =
-    (options.type ?? 'image/jpeg') === 'image/jpeg' && !rotation && !flip && jpegEncoderAvailable();
+  const encode = (options.type ?? 'image/jpeg') === 'image/jpeg' && jpegEncoderAvailable();
   const at = planeLayout(heapBase(module), width, height, subX, subY, encode);
   let memory: KernelMemory | undefined;
   try {
@@ -131,8 +130,11 @@ export async function blurJpegPlanes(
     const onProgress = (f: number) => options.onProgress?.(0.1 + (BLURRED - 0.1) * f);
     await runBlurJob(planeJob(kernel, memory.memory, at, sigma), { ...options, onProgress });
     if (encode) {
-      const blob = await encodePlanes(memory.memory, at, options);
-      return { blob, width, height };
+      // Stored as decoded, with the EXIF orientation for viewers to apply (the blur commutes
+      // with rotation and mirroring); isJfifYuv matched it to the frame's rotation and flip.
+      const orientation = rotation || flip ? header.orientation : 1;
+      const blob = await encodePlanes(memory.memory, at, orientation, options);
+      return { blob, width: display[0], height: display[1] };
     }
     const canvas =
       rotation || flip
@@ -152,12 +154,13 @@ export async function blurJpegPlanes(
 async function encodePlanes(
   memory: WebAssembly.Memory,
   at: Layout,
+  orientation: number,
   options: BlurProgressOptions & EncodeOptions,
 ): Promise<Blob> {
   const { quality } = checkEncodeOptions(options);
   const { y, u, v, yStride, cStride, width, height } = at;
   const planes = { y, u, v, yStride, cStride, width, height, subX: at.subX, subY: at.subY };
-  const job = jpegJob(memory, at.out, planes, quality);
+  const job = jpegJob(memory, at.out, planes, quality, orientation);
   const onProgress = (f: number) => options.onProgress?.(BLURRED + (ENCODED - BLURRED) * f);
   await runBlurJob(job, { ...options, onProgress });
   return new Blob(job.finish(), { type: 'image/jpeg' });

@@ -195,7 +195,10 @@ function writeTables(memory: WebAssembly.Memory, at: number, luma: Uint8Array, c
   new Uint32Array(memory.buffer, at + 1632, 256).set(huffmanCodes(AC_CHROMA, 256));
 }
 
-/** SOI, APP0 (JFIF 1.01), DQT, SOF0, DHT and SOS. */
+/**
+ * SOI, APP0 (JFIF 1.01), an EXIF APP1 holding only the orientation when it is not 1, DQT, SOF0,
+ * DHT and SOS.
+ */
 export function jpegHeader(
   width: number,
   height: number,
@@ -203,11 +206,19 @@ export function jpegHeader(
   subY: number,
   luma: Uint8Array,
   chroma: Uint8Array,
+  orientation = 1,
 ): Uint8Array<ArrayBuffer> {
   const bytes: number[] = [0xff, 0xd8];
   const segment = (marker: number, body: number[]) =>
     bytes.push(0xff, marker, (body.length + 2) >> 8, (body.length + 2) & 0xff, ...body);
   segment(0xe0, [0x4a, 0x46, 0x49, 0x46, 0, 1, 1, 0, 0, 1, 0, 1, 0, 0]);
+  if (orientation !== 1) {
+    // "Exif\0\0", a big-endian TIFF header, IFD0 at 8 with one entry: 0x0112 Orientation,
+    // SHORT, count 1, the value; no next IFD.
+    // prettier-ignore
+    segment(0xe1, [0x45, 0x78, 0x69, 0x66, 0, 0, 0x4d, 0x4d, 0, 42, 0, 0, 0, 8,
+      0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, orientation, 0, 0, 0, 0, 0, 0]);
+  }
   const zigzag = (q: Uint8Array) => NATURAL_ORDER.map((n) => q[n]);
   segment(0xdb, [0, ...zigzag(luma), 1, ...zigzag(chroma)]);
   const sampling = ((1 + subX) << 4) | (1 + subY);
@@ -270,14 +281,18 @@ export interface JpegJob {
 
 /**
  * Encodes the planes in `memory` band by band; the encoder's region (jpegRegionBytes) starts at
- * `region` (64-byte aligned) and must not overlap the planes. `quality` 0..1 as the canvas takes.
+ * `region` (64-byte aligned) and must not overlap the planes. `quality` 0..1 as the canvas takes;
+ * `orientation` (EXIF 1–8) is written into the file for viewers to apply.
  */
 export function jpegJob(
   memory: WebAssembly.Memory,
   region: number,
   planes: JpegPlanes,
   quality: number,
+  orientation = 1,
 ): JpegJob {
+  if (!(Number.isInteger(orientation) && orientation >= 1 && orientation <= 8))
+    throw new RangeError(`EXIF orientation ${orientation}`);
   const { width, height, subX, subY } = planes;
   if (width < 1 || height < 1 || width > 65535 || height > 65535)
     throw new RangeError(`a JPEG cannot be ${width}×${height}`);
@@ -285,7 +300,9 @@ export function jpegJob(
   const { luma, chroma } = quantTables(ijgQuality(quality));
   writeTables(memory, region, luma, chroma);
   const dst = region + TABLE_BYTES;
-  const chunks: Uint8Array<ArrayBuffer>[] = [jpegHeader(width, height, subX, subY, luma, chroma)];
+  const chunks: Uint8Array<ArrayBuffer>[] = [
+    jpegHeader(width, height, subX, subY, luma, chroma, orientation),
+  ];
   const mcuRows = Math.ceil(height / (8 << subY));
   const step = mcuRowsPerBand(width, subX, subY);
   const bands = Math.ceil(mcuRows / step);
@@ -340,6 +357,7 @@ export function encodeJpegPlanes(
     cStride?: number;
   },
   quality = 0.85,
+  orientation = 1,
 ): Uint8Array<ArrayBuffer> {
   const { width, height, subX, subY } = planes;
   const yStride = planes.yStride ?? width;
@@ -360,6 +378,7 @@ export function encodeJpegPlanes(
     region,
     { y, u, v, yStride, cStride, width, height, subX, subY },
     quality,
+    orientation,
   );
   for (let i = 0; i < job.bands; i++) job.runBand(i);
   const chunks = job.finish();

@@ -8,6 +8,7 @@ import {
   NATURAL_ORDER,
   quantTables,
 } from '../../../src/blur/jpegEncoder';
+import { readImageHeader } from '../../../src/blur/readImageHeader';
 
 // The baseline JPEG encoder (jpegEncoder.ts + wasm/jpeg.as.ts), decoded by an independent
 // decoder (jpeg-js) and checked against the planes it was given.
@@ -149,6 +150,21 @@ describe('JPEG encoder: structure', () => {
     expect([...sos]).toEqual([3, 1, 0x00, 2, 0x11, 3, 0x11, 0, 63, 0]);
     expect([...tail]).toEqual([0xff, 0xd9]);
     expect(scan.length).toBeGreaterThan(0);
+  });
+
+  test('an orientation other than 1 goes into an EXIF APP1 after APP0; 1 writes none', async () => {
+    const p = photoPlanes(40, 24, 1, 1);
+    expect(parse(encodeJpegPlanes(p, 0.85)).segments.map((s) => s.marker)).not.toContain(0xe1);
+    for (const o of [2, 3, 5, 6, 7, 8]) {
+      const file = encodeJpegPlanes(p, 0.85, o);
+      const markers = parse(file).segments.map((s) => s.marker);
+      expect(markers.slice(0, 2)).toEqual([0xe0, 0xe1]);
+      // The project's own header reader (the one blurBlob trusts) finds it, and the size as shown.
+      const header = await readImageHeader(new Blob([file]));
+      const shown = o >= 5 ? [24, 40] : [40, 24];
+      expect(header).toMatchObject({ orientation: o, width: shown[0], height: shown[1] });
+    }
+    expect(() => encodeJpegPlanes(p, 0.85, 9)).toThrow(RangeError);
   });
 
   test('sampling factors follow the layout', () => {

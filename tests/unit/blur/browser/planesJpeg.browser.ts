@@ -181,6 +181,26 @@ describe('blurBlob through the JPEG encoder', () => {
     },
   );
 
+  test.each([3, 6, 2, 5, 8])(
+    'EXIF orientation %d: stored as decoded with the orientation, shown as the RGBA path',
+    async (o) => {
+      const source = new Uint8Array(await (await photoJpeg(96, 64)).arrayBuffer());
+      const jpeg = withOrientation(source, o);
+      const h = await header(jpeg);
+      const out = await blurBlob(jpeg, { sigma: 2, engine: 'wasm-relaxed-simd' });
+      expect([out.width, out.height]).toEqual([h.width, h.height]);
+      const written = await header(out.blob);
+      expect([written.orientation, written.width, written.height]).toEqual([o, h.width, h.height]);
+      // createImageBitmap applies it (decodeImage), as viewers do.
+      const shown = await decodeImage(out.blob);
+      expect([shown.width, shown.height]).toEqual([h.width, h.height]);
+      const rgba = await blurBlob(jpeg, { sigma: 2, engine: 'js', type: 'image/png' });
+      expect(psnrRgb(shown.pixels, (await decodeImage(rgba.blob)).pixels)).toBeGreaterThanOrEqual(
+        35,
+      );
+    },
+  );
+
   test('a 4:4:4 JPEG stays 4:4:4 (Chromium’s encoder would write 4:2:0 at 0.85)', async () => {
     const jpeg = await photoJpeg(320, 212, 1);
     expect(samplingOf(await bytesOf(jpeg))).toBe(0x11);
@@ -241,3 +261,11 @@ describe('blurBlob through the JPEG encoder', () => {
     expect(out.blob.size).toBeGreaterThan(0);
   });
 });
+
+/** Inserts an EXIF APP1 segment carrying `orientation` right after the JPEG's SOI marker. */
+function withOrientation(jpeg: Uint8Array<ArrayBuffer>, orientation: number): Blob {
+  const tiff = [0x4d, 0x4d, 0, 42, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0];
+  const payload = [0x45, 0x78, 0x69, 0x66, 0, 0, ...tiff, orientation, 0, 0, 0, 0, 0, 0];
+  const app1 = [0xff, 0xe1, (payload.length + 2) >> 8, (payload.length + 2) & 255, ...payload];
+  return new Blob([jpeg.slice(0, 2), new Uint8Array(app1), jpeg.slice(2)], { type: 'image/jpeg' });
+}
