@@ -59,6 +59,8 @@ export interface DrainResult {
 
 /** How many due works one scan reads ahead into the hints. */
 const SCAN_BATCH = 256;
+/** The longest a group commit waits for this realm's transactions in flight to end. */
+const SETTLE_MAX_MS = 10;
 
 const combineWorker: AnyWorkerDefinition = {
   name: COMBINE_WORKER,
@@ -669,6 +671,10 @@ export class Scheduler {
     this.committing = true;
     try {
       while (this.pending.length && this.locking === 0) {
+        // After this realm's transactions in flight (an enqueue, say): a transaction created
+        // behind one of them must read back every record it assumes before it may commit, and
+        // holds up everything queued behind it meanwhile (see RevGuess.trusts in store.ts).
+        await this.o.store.settled(SETTLE_MAX_MS);
         const ops = this.pending.splice(0);
         const strict = ops.some((o) => o.strict);
         try {

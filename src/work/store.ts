@@ -37,6 +37,11 @@ export class Writer {
     private readonly rev: Promise<number>,
     readonly now: number,
     readonly optimistic = false,
+    /**
+     * Whether this realm's knowledge proves that `id` is stored at `rev` if this transaction
+     * commits at all (see `RevGuess.trusts`): then `know` needs no read.
+     */
+    private readonly trusted: (id: string, rev: number) => boolean = () => false,
   ) {}
 
   async get(id: string): Promise<WorkRecord | undefined> {
@@ -49,13 +54,16 @@ export class Writer {
 
   /**
    * Optimistic writers only: `record` (as this context last saw it committed) stands for the
-   * stored one, checked by rev before the transaction commits. A no-op on a plain writer.
+   * stored one, checked by rev before the transaction commits, unless the realm's knowledge
+   * already proves it current (then the transaction can commit without waiting for a read to
+   * come back). A no-op on a plain writer.
    */
   know(record: WorkRecord): void {
     if (!this.optimistic || this.known.has(record.id) || this.records.has(record.id)) return;
     const copy = copyPlain(record);
     const expected = record.rev; // the copy is stamped with this transaction's rev on flush
     this.known.set(record.id, copy);
+    if (this.trusted(record.id, expected)) return;
     // Straight on IndexedDB, as in flush (idb's wrapper costs a few listeners and proxies).
     const stored = raw(this.tx).objectStore('work').get(record.id);
     this.checks.push(
@@ -175,7 +183,15 @@ export class WorkStore {
     private readonly now: () => number,
   ) {
     this.revs = revGuess(db.name);
-    hub.subscribe((change) => this.revs.see(change.rev));
+    hub.subscribe((change) => this.revs.process(change));
+  }
+
+  /**
+   * Resolves once the transactions this realm has in flight on this database now have ended, or
+   * after `maxMs`: a writer created then may trust what the realm knows (see `RevGuess.trusts`).
+   */
+  settled(maxMs: number): Promise<void> {
+    return this.revs.settled(maxMs);
   }
 
   async mutate<T>(strict: boolean, body: (w: Writer) => Promise<T>): Promise<T> {
@@ -201,9 +217,12 @@ export class WorkStore {
     const tx = this.db.transaction(['work', 'revs'], 'readwrite', { durability });
     // Optimistic: the next rev after the last one seen here, checked by the head swap.
     const guess = optimistic ? this.revs.reserve() : null;
-    const rev = guess !== null ? Promise.resolve(guess) : readHead(tx).then((n) => n + 1);
+    const head = guess !== null ? null : readHead(tx);
+    const rev = guess !== null ? Promise.resolve(guess) : head!.then((n) => n + 1);
     rev.catch(() => undefined); // an aborted transaction rejects it: that is reported below
-    const writer = new Writer(tx, rev, this.now(), guess !== null);
+    const trusted =
+      guess !== null ? (id: string, r: number) => this.revs.trusts(id, r, guess) : undefined;
+    const writer = new Writer(tx, rev, this.now(), guess !== null, trusted);
     let result: T;
     let change: WorkChange | null;
     try {
@@ -229,6 +248,7 @@ export class WorkStore {
     } catch (error) {
       if (writer.conflict && guess !== null) {
         // Another context committed a rev not heard of yet: run again on the stored one.
+        this.revs.unused(guess);
         this.revs.forget();
         return this.mutateNow(strict, body, false);
       }
@@ -239,7 +259,10 @@ export class WorkStore {
       throw error;
     }
     if (change) {
-      this.revs.see(change.rev);
+      // A plain writer read the head: what this realm knows of the revs before it may have gaps.
+      if (head) this.revs.rebase(change.rev - 1);
+      if (guess !== null) this.revs.ended(guess);
+      this.revs.process(change);
       this.hub.publish(change);
     }
     return result;
@@ -306,19 +329,41 @@ export class WorkStore {
 
 /**
  * The optimistic rev guesses of one database in this realm (a page's manager and executor share
- * it). Readwrite transactions on the same stores commit in the order they were created, so each
- * new one guesses one more than the last guess still outstanding; a wrong guess costs a retry,
- * never a wrong rev: the head swap fails unless the guess was right.
+ * it), and what the realm knows of its commits. Readwrite transactions on the same stores commit
+ * in the order they were created, so each new one guesses one more than the last guess still
+ * outstanding; a wrong guess costs a retry, never a wrong rev: the head swap fails unless the
+ * guess was right.
  */
 interface RevGuess {
-  /** Null until a rev was seen: the first transaction reads it. */
+  /** Null until a rev was seen: the first transaction reads it. Else the guess, outstanding. */
   reserve(): number | null;
   /** `guess` will not be committed (nothing written, or aborted). */
   unused(guess: number): void;
+  /** The transaction that guessed `guess` committed (its change is processed next). */
+  ended(guess: number): void;
   /** A guess was wrong: the next writer reads the head. */
   forget(): void;
+  /** A rev read from the store. */
   see(rev: number): void;
+  /** A committed change, this realm's own or heard from another: each may come more than once. */
+  process(change: WorkChange): void;
+  /** Every change up to `rev` is committed, but this realm may have missed some of them. */
+  rebase(rev: number): void;
+  /**
+   * True when a transaction that guessed `guess`, if it commits, finds `id` stored at `rev`:
+   * the head swap makes it fail unless `guess - 1` is still the head, and this realm has
+   * processed every change up to `guess - 1`, the last of which to touch `id` left it at `rev`.
+   * Revs have no gaps, so that is the stored state. (A guess behind a transaction of this realm
+   * still in flight is not trusted: that one might fail while another context commits its rev,
+   * and the swap, deleting that head, would commit on a change this realm never saw.)
+   */
+  trusts(id: string, rev: number, guess: number): boolean;
+  /** Resolves once the guesses outstanding now have ended, or after `maxMs`. */
+  settled(maxMs: number): Promise<void>;
 }
+
+/** Beyond this many changes processed out of order, or records remembered, start afresh. */
+const KNOWLEDGE_LIMIT = 5000;
 
 const guesses = new Map<string, RevGuess>();
 
@@ -326,18 +371,81 @@ function revGuess(name: string): RevGuess {
   let guess = guesses.get(name);
   if (guess) return guess;
   let last: number | null = null;
+  const outstanding = new Set<number>();
+  const waiters: { left: Set<number>; done: () => void }[] = [];
+  // Knowledge: every change in (base, through] was processed; `latest` has, for each record one
+  // of them touched, the last rev that did (and whether it was left stored or deleted).
+  let base: number | null = null;
+  let through = 0;
+  const ahead = new Set<number>();
+  const latest = new Map<string, { rev: number; stored: boolean }>();
+  const end = (g: number): void => {
+    outstanding.delete(g);
+    for (let i = waiters.length - 1; i >= 0; i--) {
+      waiters[i].left.delete(g);
+      if (waiters[i].left.size === 0) waiters.splice(i, 1)[0].done();
+    }
+  };
+  const rebase = (rev: number): void => {
+    base = through = rev;
+    ahead.clear();
+    latest.clear();
+  };
+  const note = (id: string, rev: number, stored: boolean): void => {
+    const known = latest.get(id);
+    if (!known || known.rev < rev) latest.set(id, { rev, stored });
+  };
   guess = {
-    reserve: () => (last === null ? null : ++last),
+    reserve: () => {
+      if (last === null) return null;
+      outstanding.add(++last);
+      return last;
+    },
     // The last guess gives its rev back; behind an earlier one, the later guesses will fail.
     unused: (g) => {
+      end(g);
       last = last === g ? g - 1 : null;
     },
+    ended: end,
     forget: () => {
       last = null;
     },
     see: (rev) => {
       if (last === null || rev > last) last = rev;
     },
+    process: (change) => {
+      const rev = change.rev;
+      if (last === null || rev > last) last = rev;
+      if (base === null) rebase(rev - 1);
+      if (rev <= base! || rev <= through || ahead.has(rev)) return;
+      for (const r of change.records) note(r.id, rev, true);
+      for (const id of change.deleted) note(id, rev, false);
+      if (rev === through + 1) {
+        through = rev;
+        while (ahead.delete(through + 1)) through++;
+      } else ahead.add(rev);
+      if (ahead.size > KNOWLEDGE_LIMIT || latest.size > KNOWLEDGE_LIMIT) rebase(last);
+    },
+    rebase: (rev) => {
+      if (base === null || rev > through) rebase(rev);
+    },
+    trusts: (id, rev, g) => {
+      if (base === null || through !== g - 1) return false;
+      const known = latest.get(id);
+      return known !== undefined && known.stored && known.rev === rev;
+    },
+    settled: (maxMs) =>
+      outstanding.size === 0
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => {
+            const waiter = { left: new Set(outstanding), done: () => resolve() };
+            waiters.push(waiter);
+            setTimeout(() => {
+              const i = waiters.indexOf(waiter);
+              if (i >= 0) waiters.splice(i, 1);
+              resolve();
+            }, maxMs);
+          }),
   };
   guesses.set(name, guess);
   return guess;
