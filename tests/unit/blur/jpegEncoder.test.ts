@@ -269,6 +269,20 @@ describe('JPEG encoder: round trip through jpeg-js', () => {
       expect(Math.min(db.y, db.u, db.v)).toBeGreaterThanOrEqual(38);
     });
 
+  test('40 random sizes up to 70×70 in random layouts round-trip ≥ 38 dB', () => {
+    let seed = 12345;
+    const next = (n: number) => 1 + ((seed = (seed * 1103515245 + 12345) >>> 0) % n);
+    for (let i = 0; i < 40; i++) {
+      const [, subX, subY] = LAYOUTS[next(3) - 1];
+      const p = photoPlanes(next(70), next(70), subX, subY, i, false);
+      const db = roundTrip(p, encodeJpegPlanes(p, 0.85));
+      expect(
+        Math.min(db.y, db.u, db.v),
+        `${p.width}×${p.height} ${subX}${subY}`,
+      ).toBeGreaterThanOrEqual(38);
+    }
+  });
+
   test('strides wider than the planes are honoured', () => {
     const p = photoPlanes(50, 30, 1, 1);
     const yStride = 64;
