@@ -58,14 +58,13 @@ export interface KernelExports {
 
 /**
  * Words at `ctrl` (Int32): the next row unit and the next column unit to take, a cancel flag,
- * the rows copied in so far, and the row and column units finished.
+ * the rows copied in so far, and the row units finished.
  */
 export const NEXT_ROW = 0;
 export const NEXT_COLUMN = 1;
 export const CANCEL = 2;
 export const COPIED = 3;
 export const ROWS_DONE = 4;
-export const COLUMNS_DONE = 5;
 export const CONTROL_BYTES = 64;
 
 /** One job, as posted to the helper (addresses are in the shared memory). */
@@ -129,7 +128,6 @@ export function takeColumns(kernel: KernelExports, control: Int32Array, task: Jo
   if (col0 >= task.width) return false;
   const col1 = Math.min(task.width, col0 + task.colUnit);
   kernel.blurColumns(task.pix, task.width, task.height, col0, col1, task.scratch, task.coef);
-  Atomics.add(control, at + COLUMNS_DONE, 1);
   return true;
 }
 

@@ -5,7 +5,6 @@ import { nextTask } from './nextTask';
 import type { BlurHelper, JobTask, KernelExports, ThreadSupport } from './threadBands';
 import {
   CANCEL,
-  COLUMNS_DONE,
   CONTROL_BYTES,
   COPIED,
   ROWS_DONE,
@@ -238,10 +237,20 @@ export function copyInto(job: BlurJob, source: Uint8ClampedArray): void {
  * The same job on two threads over a shared memory: this thread and a helper worker take units
  * of each pass from shared counters; one message to the helper per job. The helper goes on to
  * the columns as soon as every row unit is finished (it waits on a counter, not for a message);
- * this thread, which may be a page's main thread and cannot block, spins there, for at most about
- * one unit of the helper's work. Null when this context has no helper (the service worker, a
- * page without cross-origin isolation) or it is busy.
+ * this thread, which may be a page's main thread and cannot block, waits there with
+ * `Atomics.waitAsync`. Null when this context has no helper (the service worker, a page without
+ * cross-origin isolation) or it is busy.
  */
+/** `Atomics.waitAsync` (ES2024; Chromium has it): the lib here is ES2022. */
+interface AtomicsWaitAsync {
+  waitAsync?: (
+    array: Int32Array,
+    index: number,
+    value: number,
+    timeout?: number,
+  ) => { async: false; value: string } | { async: true; value: Promise<string> };
+}
+
 function threadedJob(
   variant: WasmVariant,
   width: number,
@@ -293,17 +302,19 @@ function threadedJob(
     }
     source = undefined;
   };
-  // Until every unit of a pass is finished. The helper has at most one unit left to finish; if
-  // the OS holds it up for longer, this thread stops spinning and lets its event loop run (a
-  // failed helper is seen there).
-  const finished = async (index: number, units: number) => {
-    let spinUntil = performance.now() + 2;
-    while (Atomics.load(control, ctrl + index) < units) {
+  // Until every row unit is finished. The helper has at most one unit left to finish: this
+  // thread spins for a moment, then sleeps until the helper's next unit is done (it notifies), so
+  // that on a busy machine it does not take a core from the helper. A failed helper never
+  // notifies: the wait times out now and then to see it.
+  const rowsFinished = async () => {
+    const at = ctrl + ROWS_DONE;
+    const spinUntil = performance.now() + 0.2;
+    for (let done = Atomics.load(control, at); done < rowUnits; done = Atomics.load(control, at)) {
       if (failed !== undefined) throw failed;
-      if (performance.now() > spinUntil) {
-        await nextTask();
-        spinUntil = performance.now() + 2;
-      }
+      if (performance.now() < spinUntil) continue;
+      const wait = (Atomics as AtomicsWaitAsync).waitAsync?.(control, at, done, 50);
+      if (wait?.async) await wait.value;
+      else if (!wait) await nextTask();
     }
   };
   const rowQuota = Math.ceil(rowUnits / rowBands);
@@ -318,10 +329,12 @@ function threadedJob(
     }
     if (!last) return;
     if (rows) {
-      await finished(ROWS_DONE, rowUnits);
+      await rowsFinished();
       return;
     }
-    await finished(COLUMNS_DONE, colUnits);
+    // The helper answers once it has no column unit left; its memory is then free for the next
+    // job, and so is the helper (awaited here, so that a job started right after this one finds
+    // both).
     await pending;
   };
   let disposed = false;
