@@ -7,7 +7,7 @@ import type { LockManagerLike } from './locks';
 import { ProgressWriter } from './ProgressWriter';
 import type { WorkRecord } from './record';
 import { COMBINE_WORKER, DAY, MINUTE } from './requests';
-import type { WorkStore, Writer } from './store';
+import type { Rider, WorkStore, Writer } from './store';
 import { claim, complete, prune, recover, type AttemptToken, type Outcome } from './transitions';
 import type { Data, StopReason } from './types';
 import { WorkError } from './WorkError';
@@ -88,12 +88,7 @@ export class Scheduler {
   private readonly delayMet = new Set<string>();
   /** ENQUEUED work heard of (broadcasts, scans): launched without scanning the table again. */
   private readonly hints = new Map<string, WorkRecord>();
-  private pending: {
-    op: (w: Writer) => Promise<unknown>;
-    strict: boolean;
-    resolve: (value: unknown) => void;
-    reject: (error: unknown) => void;
-  }[] = [];
+  private pending: Rider[] = [];
   private committing = false;
   /** A commit is scheduled for the next task. */
   private commitSoon = false;
@@ -147,6 +142,18 @@ export class Scheduler {
     this.unsubscribe.push(
       this.o.store.hub.subscribe((change) => this.onChange(change)),
       this.o.constraints.subscribe(() => this.onConstraints()),
+      // Claims and results may ride in this realm's other transactions (a page's enqueues).
+      this.o.store.offerRiders({
+        take: (strict) => {
+          const taken = this.pending.filter((o) => strict || !o.strict);
+          this.pending = this.pending.filter((o) => !taken.includes(o));
+          return taken;
+        },
+        giveBack: (riders) => {
+          this.pending.unshift(...riders);
+          this.kickCommit();
+        },
+      }),
     );
     await this.track(this.pruneExpired());
     await this.track(this.recover());
@@ -675,7 +682,11 @@ export class Scheduler {
         // behind one of them must read back every record it assumes before it may commit, and
         // holds up everything queued behind it meanwhile (see RevGuess.trusts in store.ts).
         await this.o.store.settled(SETTLE_MAX_MS);
+        // One task more: a transaction this realm starts meanwhile (the next enqueue of a page
+        // that awaited the last one) carries these ops instead (see WorkStore.offerRiders).
+        await new Promise((resolve) => setTimeout(resolve, 0));
         const ops = this.pending.splice(0);
+        if (!ops.length) break;
         const strict = ops.some((o) => o.strict);
         try {
           const results = await this.o.store.mutate(strict, async (w) => {

@@ -148,6 +148,28 @@ export class Writer {
   }
 }
 
+/**
+ * An op of this realm's scheduler (a claim or a result) that another transaction of the realm
+ * on the same database may carry, instead of the scheduler committing it in a transaction of its
+ * own: see `WorkStore.offerRiders`.
+ */
+export interface Rider {
+  op: (w: Writer) => Promise<unknown>;
+  strict: boolean;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+export interface RiderQueue {
+  /** Hands over the queued ops a transaction of this durability may carry (strict: all). */
+  take(strict: boolean): Rider[];
+  /** Ops taken whose transaction did not commit: queued again, as they were. */
+  giveBack(riders: Rider[]): void;
+}
+
+/** The rider queues of each database in this realm. */
+const riderQueues = new Map<string, Set<RiderQueue>>();
+
 export interface Snapshot {
   records: WorkRecord[];
   rev: number;
@@ -187,6 +209,34 @@ export class WorkStore {
   }
 
   /**
+   * Lets this realm's other writers on this database carry `queue`'s ops in their transactions
+   * (after their own body, committed with it; given back if it fails). A page that enqueues
+   * with its executor in the same realm then commits the executor's claims and results with its
+   * enqueues: one strict transaction where there were two. Returns the function that withdraws
+   * the offer.
+   */
+  offerRiders(queue: RiderQueue): () => void {
+    let queues = riderQueues.get(this.db.name);
+    if (!queues) riderQueues.set(this.db.name, (queues = new Set()));
+    queues.add(queue);
+    return () => {
+      queues.delete(queue);
+      if (queues.size === 0 && riderQueues.get(this.db.name) === queues) {
+        riderQueues.delete(this.db.name);
+      }
+    };
+  }
+
+  private takeRiders(strict: boolean): { queue: RiderQueue; riders: Rider[] }[] {
+    const taken: { queue: RiderQueue; riders: Rider[] }[] = [];
+    for (const queue of riderQueues.get(this.db.name) ?? []) {
+      const riders = queue.take(strict);
+      if (riders.length) taken.push({ queue, riders });
+    }
+    return taken;
+  }
+
+  /**
    * Resolves once the transactions this realm has in flight on this database now have ended, or
    * after `maxMs`: a writer created then may trust what the realm knows (see `RevGuess.trusts`).
    */
@@ -211,6 +261,7 @@ export class WorkStore {
     strict: boolean,
     body: (w: Writer) => Promise<T>,
     optimistic = true,
+    carry = true,
   ): Promise<T> {
     if (this.closed) throw new WorkError('closed');
     const durability: IDBTransactionDurability = strict ? 'strict' : 'default';
@@ -225,13 +276,31 @@ export class WorkStore {
     const writer = new Writer(tx, rev, this.now(), guess !== null, trusted);
     let result: T;
     let change: WorkChange | null;
+    let taken: { queue: RiderQueue; riders: Rider[] }[] = [];
+    const giveBack = () => {
+      for (const { queue, riders } of taken) queue.giveBack(riders);
+      taken = [];
+    };
+    const carried: unknown[] = [];
     try {
       result = await body(writer);
+      taken = carry && !this.closed ? this.takeRiders(strict) : [];
+      try {
+        for (const { riders } of taken) for (const r of riders) carried.push(await r.op(writer));
+      } catch {
+        // A rider's own failure must not fail this body: its scheduler runs it alone again.
+        if (guess !== null) this.revs.unused(guess);
+        giveBack();
+        abort(tx);
+        await tx.done.catch(() => undefined);
+        return this.mutateNow(strict, body, false, false);
+      }
       change = await writer.flush();
       if (guess !== null && !change) this.revs.unused(guess);
       if (!(await writer.verified())) {
         // What the body assumed no longer holds: nothing of it may commit.
         if (guess !== null && change) this.revs.unused(guess);
+        giveBack();
         abort(tx);
         await tx.done.catch(() => undefined);
         return this.mutateNow(strict, body, false);
@@ -239,6 +308,7 @@ export class WorkStore {
       commitNow(tx);
     } catch (error) {
       if (guess !== null) this.revs.unused(guess);
+      giveBack();
       abort(tx);
       await tx.done.catch(() => undefined);
       throw error;
@@ -246,6 +316,7 @@ export class WorkStore {
     try {
       await tx.done;
     } catch (error) {
+      giveBack();
       if (writer.conflict && guess !== null) {
         // Another context committed a rev not heard of yet: run again on the stored one.
         this.revs.unused(guess);
@@ -265,6 +336,8 @@ export class WorkStore {
       this.revs.process(change);
       this.hub.publish(change);
     }
+    let i = 0;
+    for (const { riders } of taken) for (const r of riders) r.resolve(carried[i++]);
     return result;
   }
 
