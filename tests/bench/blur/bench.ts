@@ -32,9 +32,18 @@ function median(values: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
+/**
+ * The untimed pause before every timed call, whichever engine: the canvas filter leaves work
+ * behind once it has returned (its 48 MB canvases and image data are cleaned up and collected
+ * afterwards), which otherwise landed in the next call's time: the kernel measured 84–85 ms
+ * right after a canvas blur and 72–73 ms otherwise (71.7 on the call after, 74.9 after 300 ms).
+ */
+const SETTLE_MS = 300;
+
 async function timed(runs: number, once: () => Promise<void> | void): Promise<number> {
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
     const t = performance.now();
     await once();
     times.push(performance.now() - t);
