@@ -4,53 +4,16 @@ import { blurJpegPlanes, planesApply } from '../../../../src/blur/blurJpegPlanes
 import { createBlurPool } from '../../../../src/blur/createBlurPool';
 import { engineByName } from '../../../../src/blur/chooseEngine';
 import { BlurError, blurBlob, decodeImage } from '../../../../src/blur/index';
-import type { ImageHeader } from '../../../../src/blur/readImageHeader';
-import { readImageHeader } from '../../../../src/blur/readImageHeader';
 import { makeBadImages } from '../../../fuzz/badImages';
+import { header, photoJpeg, psnrRgb } from './planeFixtures';
 
 // The JPEG plane path (blurJpegPlanes.ts): ImageDecoder's I420 planes blurred in WASM. These
 // tests ask it for a canvas (`type: 'image/png'`), to compare the blur itself; the JPEG it
 // encodes from the planes is tested in planesJpeg.browser.ts.
 const CANVAS = { type: 'image/png' } as const;
 
-/** A photo-like JPEG: gradients, saturated blocks, thin text and noise. */
-async function photoJpeg(width: number, height: number, quality = 0.95): Promise<Blob> {
-  const canvas = new OffscreenCanvas(width, height);
-  const ctx = context2d(canvas);
-  const g = ctx.createLinearGradient(0, 0, width, height);
-  g.addColorStop(0, '#3a6ea5');
-  g.addColorStop(1, '#f4d35e');
-  ctx.fillStyle = g;
-  ctx.fillRect(0, 0, width, height);
-  for (let i = 0; i < 60; i++) {
-    ctx.fillStyle = `hsl(${(i * 37) % 360} 90% ${30 + (i % 40)}%)`;
-    ctx.fillRect((i * 7919) % width, (i * 104729) % height, width / 12, height / 15);
-  }
-  ctx.fillStyle = '#111';
-  ctx.font = `${Math.max(8, Math.round(height / 30))}px sans-serif`;
-  for (let y = 10; y < height; y += height / 12) ctx.fillText('Blur-O-Matic 0123456789', 4, y);
-  const noise = ctx.getImageData(0, 0, width, Math.ceil(height / 4));
-  for (let i = 0; i < noise.data.length; i++) noise.data[i] += ((i * 2654435761) >>> 27) - 16;
-  ctx.putImageData(noise, 0, 0);
-  return canvas.convertToBlob({ type: 'image/jpeg', quality });
-}
-
-async function header(blob: Blob): Promise<ImageHeader> {
-  const h = await readImageHeader(blob);
-  if (typeof h === 'string') throw new Error(h);
-  return h;
-}
-
 function pixelsOf(canvas: OffscreenCanvas) {
   return context2d(canvas).getImageData(0, 0, canvas.width, canvas.height).data;
-}
-
-/** PSNR over R, G and B of two opaque RGBA images. */
-function psnrRgb(a: Uint8ClampedArray, b: Uint8ClampedArray): number {
-  let sum = 0;
-  for (let i = 0; i < a.length; i += 4)
-    for (let c = 0; c < 3; c++) sum += (a[i + c] - b[i + c]) ** 2;
-  return 10 * Math.log10((255 * 255) / (sum / ((a.length / 4) * 3)));
 }
 
 /** Mean absolute horizontal + vertical difference of neighbouring samples, over R, G, B. */

@@ -10,42 +10,10 @@ import {
   NATURAL_ORDER,
   quantTables,
 } from '../../../../src/blur/jpegEncoder';
-import type { ImageHeader } from '../../../../src/blur/readImageHeader';
-import { readImageHeader } from '../../../../src/blur/readImageHeader';
+import { header, photoJpeg, psnrRgb } from './planeFixtures';
 
 // The JPEG encoded from the blurred planes (jpegEncoder.ts), as Chromium reads it, and blurBlob's
 // end-to-end result on that path against the RGBA path.
-
-async function photoJpeg(width: number, height: number, quality = 0.95): Promise<Blob> {
-  const canvas = new OffscreenCanvas(width, height);
-  const ctx = context2d(canvas);
-  const g = ctx.createLinearGradient(0, 0, width, height);
-  g.addColorStop(0, '#3a6ea5');
-  g.addColorStop(1, '#f4d35e');
-  ctx.fillStyle = g;
-  ctx.fillRect(0, 0, width, height);
-  for (let i = 0; i < 60; i++) {
-    ctx.fillStyle = `hsl(${(i * 37) % 360} 90% ${30 + (i % 40)}%)`;
-    ctx.fillRect((i * 7919) % width, (i * 104729) % height, width / 12, height / 15);
-  }
-  ctx.fillStyle = '#111';
-  ctx.font = `${Math.max(8, Math.round(height / 30))}px sans-serif`;
-  for (let y = 10; y < height; y += height / 12) ctx.fillText('Blur-O-Matic 0123456789', 4, y);
-  return canvas.convertToBlob({ type: 'image/jpeg', quality });
-}
-
-async function header(blob: Blob): Promise<ImageHeader> {
-  const h = await readImageHeader(blob);
-  if (typeof h === 'string') throw new Error(h);
-  return h;
-}
-
-function psnrRgb(a: Uint8ClampedArray, b: Uint8ClampedArray): number {
-  let sum = 0;
-  for (let i = 0; i < a.length; i += 4)
-    for (let c = 0; c < 3; c++) sum += (a[i + c] - b[i + c]) ** 2;
-  return 10 * Math.log10((255 * 255) / (sum / ((a.length / 4) * 3)));
-}
 
 function psnr(a: Uint8Array, b: Uint8Array): number {
   let sum = 0;
@@ -157,7 +125,7 @@ describe('blurBlob through the JPEG encoder', () => {
     'σ %d: the result matches the RGBA path ≥ 38 dB; size within 0.5–2× the canvas encoder’s',
     async (sigma) => {
       const [w, h] = [640, 424];
-      const jpeg = await photoJpeg(w, h);
+      const jpeg = await photoJpeg(w, h, 0.95, { noise: false });
       const out = await blurBlob(jpeg, { sigma, engine: 'wasm-relaxed-simd' });
       expect([out.width, out.height, out.blob.type]).toEqual([w, h, 'image/jpeg']);
       // Encoded from the planes: one DQT segment holding both tables (libjpeg writes two).
@@ -184,7 +152,9 @@ describe('blurBlob through the JPEG encoder', () => {
   test.each([3, 6, 2, 5, 8])(
     'EXIF orientation %d: stored as decoded with the orientation, shown as the RGBA path',
     async (o) => {
-      const source = new Uint8Array(await (await photoJpeg(96, 64)).arrayBuffer());
+      const source = new Uint8Array(
+        await (await photoJpeg(96, 64, 0.95, { noise: false })).arrayBuffer(),
+      );
       const jpeg = withOrientation(source, o);
       const h = await header(jpeg);
       const out = await blurBlob(jpeg, { sigma: 2, engine: 'wasm-relaxed-simd' });
@@ -202,7 +172,7 @@ describe('blurBlob through the JPEG encoder', () => {
   );
 
   test('a 4:4:4 JPEG stays 4:4:4 (Chromium’s encoder would write 4:2:0 at 0.85)', async () => {
-    const jpeg = await photoJpeg(320, 212, 1);
+    const jpeg = await photoJpeg(320, 212, 1, { noise: false });
     expect(samplingOf(await bytesOf(jpeg))).toBe(0x11);
     const out = await blurBlob(jpeg, { sigma: 4, engine: 'wasm-relaxed-simd' });
     expect(samplingOf(await bytesOf(out.blob))).toBe(0x11);
@@ -214,7 +184,7 @@ describe('blurBlob through the JPEG encoder', () => {
   });
 
   test('quality is honoured: 0.5 gives a smaller file than 1', async () => {
-    const jpeg = await photoJpeg(320, 212);
+    const jpeg = await photoJpeg(320, 212, 0.95, { noise: false });
     const lo = await blurBlob(jpeg, { sigma: 2, quality: 0.5, engine: 'wasm-simd' });
     const hi = await blurBlob(jpeg, { sigma: 2, quality: 1, engine: 'wasm-simd' });
     expect(lo.blob.size).toBeLessThan(hi.blob.size);
@@ -222,7 +192,7 @@ describe('blurBlob through the JPEG encoder', () => {
   });
 
   test('a bad quality is refused with invalid-argument, as before', async () => {
-    const jpeg = await photoJpeg(64, 48);
+    const jpeg = await photoJpeg(64, 48, 0.95, { noise: false });
     await expect(blurBlob(jpeg, { sigma: 2, quality: 2 })).rejects.toMatchObject({
       code: 'invalid-argument',
     });
@@ -230,7 +200,7 @@ describe('blurBlob through the JPEG encoder', () => {
 
   test('progress: 0.1, the blur to 0.9, the encode’s bands, then 1; monotonic', async () => {
     const seen: number[] = [];
-    await blurBlob(await photoJpeg(1600, 1200), {
+    await blurBlob(await photoJpeg(1600, 1200, 0.95, { noise: false }), {
       sigma: 8,
       engine: 'wasm-relaxed-simd',
       onProgress: (f) => seen.push(f),
@@ -242,7 +212,7 @@ describe('blurBlob through the JPEG encoder', () => {
   });
 
   test('aborted during the encode: rejects with the reason', async () => {
-    const jpeg = await photoJpeg(1600, 1200);
+    const jpeg = await photoJpeg(1600, 1200, 0.95, { noise: false });
     const controller = new AbortController();
     const seen: number[] = [];
     const run = blurBlob(jpeg, {
