@@ -90,8 +90,6 @@ export class Scheduler {
   private readonly hints = new Map<string, WorkRecord>();
   private pending: Rider[] = [];
   private committing = false;
-  /** A commit is scheduled for the next task. */
-  private commitSoon = false;
   /** Launches waiting for their work's lock: their claims join the next commit. */
   private locking = 0;
   /** Runs whose worker has settled and whose result is being committed: their slot is free. */
@@ -112,7 +110,6 @@ export class Scheduler {
   private working = 0;
   private waiters: { idle: boolean; resolve: () => void }[] = [];
   /** Re-checks waiters while only store writes outside `track` are in flight (see notify). */
-  private storeWatch: ReturnType<typeof setTimeout> | null = null;
   private unsubscribe: (() => void)[] = [];
   private ran = 0;
   /** RUNNING work of other owners whose lock this scheduler is queued for (see recover). */
@@ -124,6 +121,7 @@ export class Scheduler {
     this.owner = o.owner ?? crypto.randomUUID();
     for (const w of [combineWorker, ...o.workers]) this.workers.set(w.name, w);
     this.killed = new Promise((resolve) => (this.kill_ = resolve));
+    o.store.onIdle(() => this.notify());
   }
 
   /** Reports a decision to the `trace` option, if any (Leadership and the runtimes use it too). */
@@ -237,10 +235,10 @@ export class Scheduler {
   }
 
   /**
-   * Wakes the waiters whose condition now holds. A store write begun outside `track` (a
-   * progress write, say) ends without calling this, so while only such writes keep a waiter
-   * waiting, it is checked again every few ms: a stop() must never wait for a wake-up that
-   * cannot come (an executor that never reached idle kept the scheduler lock for minutes).
+   * Wakes the waiters whose condition now holds. Called when `track`ed work ends and when the
+   * store's writes in flight drop to none, whoever began them (a progress write, say): a stop()
+   * must never wait for a wake-up that cannot come (an executor that never reached idle kept
+   * the scheduler lock for minutes).
    */
   private notify(): void {
     if (this.busy > 0) return;
@@ -249,12 +247,6 @@ export class Scheduler {
       w.resolve();
       return false;
     });
-    if (this.waiters.length === 0 || this.storeWatch !== null) return;
-    if (this.waiters.every((w) => w.idle && this.working > 0)) return; // a run's end notifies
-    this.storeWatch = setTimeout(() => {
-      this.storeWatch = null;
-      this.notify();
-    }, 5);
   }
 
   /** Stops a running work as the system would: re-enqueued with `reason`. */
@@ -662,16 +654,8 @@ export class Scheduler {
   }
 
   private kickCommit(): void {
-    if (this.committing || this.commitSoon || this.locking > 0 || !this.pending.length) return;
-    this.commitSoon = true;
-    // A zero timer: commits are queued from lock, IndexedDB and worker callbacks, not from
-    // timers, so Chromium's clamp of nested timers (4 ms from the fifth level) never builds up;
-    // a MessageChannel hop measured no faster in bench:work (enqueue → RUNNING p50 3.4-5.8 ms
-    // against 3.7-4.3 ms with the timer, four runs each at load 2).
-    setTimeout(() => {
-      this.commitSoon = false;
-      if (!this.committing && this.locking === 0) void this.commitPending();
-    }, 0);
+    if (this.committing || this.locking > 0 || !this.pending.length) return;
+    void this.commitPending();
   }
 
   private async commitPending(): Promise<void> {
@@ -682,9 +666,13 @@ export class Scheduler {
         // behind one of them must read back every record it assumes before it may commit, and
         // holds up everything queued behind it meanwhile (see RevGuess.trusts in store.ts).
         await this.o.store.settled(SETTLE_MAX_MS);
-        // One task more: a transaction this realm starts meanwhile (the next enqueue of a page
-        // that awaited the last one) carries these ops instead (see WorkStore.offerRiders).
+        // One task more: ops queued meanwhile join, and a transaction this realm starts
+        // meanwhile (the next enqueue of a page that awaited the last one) carries them instead
+        // (see WorkStore.offerRiders). A zero timer: commits are queued from lock, IndexedDB and
+        // worker callbacks, not from timers, so Chromium's clamp of nested timers never builds
+        // up; a MessageChannel hop measured no faster in bench:work.
         await new Promise((resolve) => setTimeout(resolve, 0));
+        if (this.locking > 0) break; // a launch is taking its lock: its claim joins the next
         const ops = this.pending.splice(0);
         if (!ops.length) break;
         const strict = ops.some((o) => o.strict);

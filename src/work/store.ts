@@ -195,9 +195,25 @@ export function byOrder(a: WorkRecord, b: WorkRecord): number {
  */
 export class WorkStore {
   private closed = false;
-  /** Operations in flight: a test driver waits for them before it calls the system idle. */
-  pending = 0;
+  private inFlight = 0;
+  private readonly idleListeners = new Set<() => void>();
   private readonly revs: RevGuess;
+
+  /** Operations in flight: a test driver waits for them before it calls the system idle. */
+  get pending(): number {
+    return this.inFlight;
+  }
+
+  set pending(count: number) {
+    this.inFlight = count;
+    if (count === 0) for (const listener of [...this.idleListeners]) listener();
+  }
+
+  /** Calls `listener` whenever the operations in flight drop to none; returns the unsubscribe. */
+  onIdle(listener: () => void): () => void {
+    this.idleListeners.add(listener);
+    return () => this.idleListeners.delete(listener);
+  }
 
   constructor(
     readonly db: WorkDb,
@@ -459,7 +475,7 @@ function revGuess(name: string): RevGuess {
       if (waiters[i].left.size === 0) waiters.splice(i, 1)[0].done();
     }
   };
-  const rebase = (rev: number): void => {
+  const startAfresh = (rev: number): void => {
     base = through = rev;
     ahead.clear();
     latest.clear();
@@ -489,7 +505,7 @@ function revGuess(name: string): RevGuess {
     process: (change) => {
       const rev = change.rev;
       if (last === null || rev > last) last = rev;
-      if (base === null) rebase(rev - 1);
+      if (base === null) startAfresh(rev - 1);
       if (rev <= base! || rev <= through || ahead.has(rev)) return;
       for (const r of change.records) note(r.id, rev, true);
       for (const id of change.deleted) note(id, rev, false);
@@ -497,10 +513,10 @@ function revGuess(name: string): RevGuess {
         through = rev;
         while (ahead.delete(through + 1)) through++;
       } else ahead.add(rev);
-      if (ahead.size > KNOWLEDGE_LIMIT || latest.size > KNOWLEDGE_LIMIT) rebase(last);
+      if (ahead.size > KNOWLEDGE_LIMIT || latest.size > KNOWLEDGE_LIMIT) startAfresh(last);
     },
     rebase: (rev) => {
-      if (base === null || rev > through) rebase(rev);
+      if (base === null || rev > through) startAfresh(rev);
     },
     trusts: (id, rev, g) => {
       if (base === null || through !== g - 1) return false;
