@@ -94,6 +94,8 @@ export class MemoryBroadcast {
 export interface WorkChange {
   type: 'work-change';
   rev: number;
+  /** When its transaction began (the writer's clock); absent from older versions' changes. */
+  at?: number;
   records: WorkRecord[];
   deleted: string[];
 }

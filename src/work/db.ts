@@ -1,11 +1,4 @@
-import {
-  unwrap,
-  wrap,
-  type DBSchema,
-  type IDBPDatabase,
-  type IDBPTransaction,
-  type StoreNames,
-} from 'idb';
+import { unwrap, wrap, type DBSchema, type IDBPDatabase, type IDBPTransaction } from 'idb';
 import type { WorkRecord } from './record';
 
 /** The schema as TypeScript: every store and index is derived from it. */
@@ -13,7 +6,7 @@ export interface WorkSchema extends DBSchema {
   work: {
     key: string;
     value: WorkRecord;
-    indexes: { state: string; due: [string, number]; tags: string; uniqueName: string };
+    indexes: { due: [string, number]; tags: string; uniqueName: string };
   };
   /**
    * `battery`: the latest BatteryReading a window shared (v1 also kept `rev` here). Values are
@@ -21,18 +14,25 @@ export interface WorkSchema extends DBSchema {
    */
   meta: { key: string; value: unknown };
   /**
-   * The last committed revision, as the key of the one record `HEAD` (v2). The unique index
-   * makes a swap from rev r to r + 1 (delete r, add r + 1) fail unless r was the head, so a
-   * writer that guessed the head need not read it first: see `store.ts`.
+   * The revision log (v3): one record per committed revision, its key the rev and its value the
+   * time it was written (ms). The head is the highest key. A writer takes rev r with `add`, which
+   * fails if r is taken, so a writer that guessed the head need not read it first: see
+   * `store.ts`. Old entries are compacted (`WorkStore.compactRevs`). (v2 kept one record, the
+   * head, swapped under a unique index; an upgraded database keeps it, with its value `HEAD`.)
    */
-  revs: { key: number; value: typeof HEAD; indexes: { head: number } };
+  revs: { key: number; value: number | typeof HEAD };
 }
 
-/** The value of the head record of `revs`; its unique index admits only one. */
+/** The value of v2's one head record of `revs`, whose unique index admitted only one. */
 export const HEAD = { head: 1 } as const;
 
 export type WorkDb = IDBPDatabase<WorkSchema>;
-export type UpgradeTx = IDBPTransaction<WorkSchema, StoreNames<WorkSchema>[], 'versionchange'>;
+/**
+ * What a migration step sees: the stores and indexes of its own version, not today's schema
+ * (which a later step may have changed), so it is untyped.
+ */
+export type UpgradeDb = IDBPDatabase;
+export type UpgradeTx = IDBPTransaction<unknown, string[], 'versionchange'>;
 export type WorkTx = IDBPTransaction<WorkSchema, ['work', 'revs'], 'readwrite'>;
 export type ReadTx = IDBPTransaction<WorkSchema, ['work', 'revs'], 'readonly'>;
 
@@ -40,7 +40,7 @@ export type ReadTx = IDBPTransaction<WorkSchema, ['work', 'revs'], 'readonly'>;
  * Numbered schema steps: step N upgrades a version N-1 database to version N, keeping its data.
  * Never edit a shipped step; add the next one (and a fixture of the version it upgrades).
  */
-export const MIGRATIONS: readonly ((db: WorkDb, tx: UpgradeTx) => void)[] = [
+export const MIGRATIONS: readonly ((db: UpgradeDb, tx: UpgradeTx) => void)[] = [
   // 1: the work table and the revision counter.
   (db) => {
     const work = db.createObjectStore('work', { keyPath: 'id' });
@@ -59,14 +59,31 @@ export const MIGRATIONS: readonly ((db: WorkDb, tx: UpgradeTx) => void)[] = [
       void meta.delete('rev');
     });
   },
+  // 3: `revs` becomes a log (a writer adds its rev: one request where the head swap took two,
+  // under a unique index); the kept head stays as it was ({ head: 1 }, a value compaction takes
+  // for old). The `state` index goes: `due` ([state, nextRunAt]) answers the same queries, and
+  // each index costs every write.
+  (_db, tx) => {
+    tx.objectStore('revs').deleteIndex('head');
+    tx.objectStore('work').deleteIndex('state');
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
-/** The stored revision (0 before the first write), read in `tx`. */
+/** The stored revision (0 before the first write): the highest key of the log, read in `tx`. */
 export async function readHead(tx: WorkTx | ReadTx): Promise<number> {
-  const keys = await tx.objectStore('revs').getAllKeys();
-  return keys.length ? Math.max(...keys) : 0;
+  const cursor = await tx.objectStore('revs').openKeyCursor(null, 'prev');
+  return cursor ? cursor.key : 0;
+}
+
+/** Every work in `state`, read through the `due` index ([state, nextRunAt]) in `tx`. */
+export function byState(tx: WorkTx | ReadTx, state: string): Promise<unknown[]> {
+  return tx.objectStore('work').index('due').getAll(stateRange(state));
+}
+
+export function stateRange(state: string): IDBKeyRange {
+  return IDBKeyRange.bound([state, -Infinity], [state, Infinity]);
 }
 
 /** The IndexedDB transaction under idb's wrapper, for requests whose results are not awaited. */
@@ -106,7 +123,7 @@ export async function openWorkDb(name: string, options: OpenWorkDbOptions = {}):
   const request = factory.open(dbName(name), SCHEMA_VERSION);
   const db = wrap(request) as unknown as Promise<WorkDb>;
   request.onupgradeneeded = (event) => {
-    const raw = wrap(request.result) as unknown as WorkDb;
+    const raw: UpgradeDb = wrap(request.result);
     const tx = wrap(request.transaction!) as unknown as UpgradeTx;
     for (let v = event.oldVersion; v < SCHEMA_VERSION; v++) MIGRATIONS[v](raw, tx);
   };

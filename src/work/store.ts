@@ -1,5 +1,14 @@
 import type { WorkChange, WorkHub } from './broadcast';
-import { commitNow, HEAD, raw, readHead, type ReadTx, type WorkDb, type WorkTx } from './db';
+import {
+  byState,
+  commitNow,
+  raw,
+  readHead,
+  stateRange,
+  type ReadTx,
+  type WorkDb,
+  type WorkTx,
+} from './db';
 import { readable } from './corruptRecords';
 import { copyPlain, type WorkRecord } from './record';
 import { isFinished, type WorkQuery, type WorkState } from './types';
@@ -11,10 +20,11 @@ const UNFINISHED: readonly WorkState[] = ['ENQUEUED', 'RUNNING', 'BLOCKED'];
  * One readwrite transaction's view of the work table: reads see the transaction's own writes;
  * writes are buffered and issued together at the end, stamped with the transaction's `rev`.
  *
- * Every writer moves the head of `revs` from rev - 1 to rev (delete, then add under a unique
- * index), which fails the transaction unless rev - 1 was the stored head. A plain writer reads
- * the head first; an optimistic one guesses it (the last rev this context saw) and its writes go
- * out at once, the swap checking the guess. It may also be told records it already knows
+ * Every writer adds its rev to the log `revs`, which fails the transaction if that rev is taken.
+ * Revs are added without gaps, so a writer whose rev r - 1 is committed succeeds only if r - 1 is
+ * the head. A plain writer reads the head first; an optimistic one guesses it (the last rev this
+ * context knows committed, see `RevGuess`) and its writes go out at once, the add checking the
+ * guess. It may also be told records it already knows
  * (`know`): each is read in the same transaction, and `verified()` is false when one's rev
  * differs. Either way, a wrong guess commits nothing: the store runs the body again on a plain
  * writer.
@@ -29,7 +39,7 @@ export class Writer {
   private readonly checks: Promise<boolean>[] = [];
   /** An inserted id was already stored: the transaction failed for that. */
   duplicate = false;
-  /** The head was not rev - 1 (another context committed first): the transaction failed. */
+  /** The rev was taken (another context committed first): the transaction failed. */
   conflict = false;
 
   constructor(
@@ -96,7 +106,10 @@ export class Writer {
   }
 
   async byIndex(index: 'tags' | 'uniqueName' | 'state', key: string): Promise<WorkRecord[]> {
-    const values: unknown[] = await this.tx.objectStore('work').index(index).getAll(key);
+    const values: unknown[] =
+      index === 'state'
+        ? await byState(this.tx, key)
+        : await this.tx.objectStore('work').index(index).getAll(key);
     const out: WorkRecord[] = [];
     for (const value of values.filter(readable)) {
       const current = await this.get(value.id);
@@ -117,7 +130,7 @@ export class Writer {
   }
 
   /**
-   * Issues the head swap and the buffered writes, stamped with the rev (new works get their
+   * Issues the rev's add and the buffered writes, stamped with the rev (new works get their
    * enqueue order). Null when nothing changed: then nothing is written, not even the rev.
    */
   async flush(): Promise<WorkChange | null> {
@@ -127,10 +140,8 @@ export class Writer {
     // promise and four listeners to each. A failed request (its error event not prevented)
     // fails the transaction, whose error is reported by `tx.done`.
     const tx = raw(this.tx);
-    const revs = tx.objectStore('revs');
-    revs.delete(rev - 1);
-    const head = revs.add(HEAD, rev);
-    head.onerror = () => (this.conflict ||= isConstraintError(head.error));
+    const taken = tx.objectStore('revs').add(this.now, rev);
+    taken.onerror = () => (this.conflict ||= isConstraintError(taken.error));
     const work = tx.objectStore('work');
     for (const id of this.deleted) work.delete(id);
     let position = 0;
@@ -144,7 +155,7 @@ export class Writer {
       }
     }
     const records = [...this.records.values()];
-    return { type: 'work-change', rev, records, deleted: [...this.deleted] };
+    return { type: 'work-change', rev, at: this.now, records, deleted: [...this.deleted] };
   }
 }
 
@@ -282,8 +293,8 @@ export class WorkStore {
     if (this.closed) throw new WorkError('closed');
     const durability: IDBTransactionDurability = strict ? 'strict' : 'default';
     const tx = this.db.transaction(['work', 'revs'], 'readwrite', { durability });
-    // Optimistic: the next rev after the last one seen here, checked by the head swap.
-    const guess = optimistic ? this.revs.reserve() : null;
+    // Optimistic: the next rev after the last one known committed here, checked by its add.
+    const guess = optimistic ? this.revs.reserve(this.now()) : null;
     const head = guess !== null ? null : readHead(tx);
     const rev = guess !== null ? Promise.resolve(guess) : head!.then((n) => n + 1);
     rev.catch(() => undefined); // an aborted transaction rejects it: that is reported below
@@ -351,6 +362,9 @@ export class WorkStore {
       if (guess !== null) this.revs.ended(guess);
       this.revs.process(change);
       this.hub.publish(change);
+      if (change.rev % REV_LOG_COMPACT_EVERY === 0) {
+        void this.counted(this.compactRevs()).catch(() => undefined);
+      }
     }
     let i = 0;
     for (const { riders } of taken) for (const r of riders) r.resolve(carried[i++]);
@@ -359,13 +373,43 @@ export class WorkStore {
 
   /** The records matching `query` and the rev they were read at, in one transaction. */
   async read(query: WorkQuery): Promise<Snapshot> {
+    const readAt = this.now();
     const tx = this.db.transaction(['work', 'revs'], 'readonly');
     const [rev, values] = await Promise.all([readHead(tx), candidates(tx, query)]);
     await tx.done;
     const records = values.filter(readable).filter((r) => matchesQuery(r, query));
     const unique = [...new Map(records.map((r) => [r.id, r])).values()].sort(byOrder);
-    this.revs.see(rev);
+    this.revs.see(rev, readAt);
     return { records: unique, rev };
+  }
+
+  /**
+   * Deletes the log's oldest entries: those more than `keep` revs below the head and written
+   * more than `maxAgeMs` ago. A realm guesses rev r only while what it knows of r - 1 is at most
+   * `GUESS_FRESH_MS` old (`RevGuess.reserve`), so an entry it could collide with is never this
+   * old. Runs after every `REV_LOG_COMPACT_EVERY`th rev; resolves with the number deleted.
+   */
+  async compactRevs(keep = REV_LOG_KEEP, maxAgeMs = REV_LOG_MAX_AGE_MS): Promise<number> {
+    const tx = this.db.transaction('revs', 'readwrite');
+    const top = await tx.store.openKeyCursor(null, 'prev');
+    const cutoff = this.now() - maxAgeMs;
+    let end: number | null = null;
+    if (top && top.key - keep > 0) {
+      let cursor = await tx.store.openCursor(IDBKeyRange.upperBound(top.key - keep, true));
+      while (cursor) {
+        const at = typeof cursor.value === 'number' ? cursor.value : 0;
+        if (at >= cutoff) break;
+        end = cursor.key;
+        cursor = await cursor.continue();
+      }
+    }
+    let deleted = 0;
+    if (end !== null) {
+      deleted = await tx.store.count(IDBKeyRange.upperBound(end));
+      await tx.store.delete(IDBKeyRange.upperBound(end));
+    }
+    await tx.done;
+    return deleted;
   }
 
   async get(id: string): Promise<WorkRecord | undefined> {
@@ -406,7 +450,7 @@ export class WorkStore {
   }
 
   async running(): Promise<WorkRecord[]> {
-    const values: unknown[] = await this.db.getAllFromIndex('work', 'state', 'RUNNING');
+    const values: unknown[] = await this.db.getAllFromIndex('work', 'due', stateRange('RUNNING'));
     return values.filter(readable);
   }
 
@@ -418,33 +462,36 @@ export class WorkStore {
 
 /**
  * The optimistic rev guesses of one database in this realm (a page's manager and executor share
- * it), and what the realm knows of its commits. Readwrite transactions on the same stores commit
- * in the order they were created, so each new one guesses one more than the last guess still
- * outstanding; a wrong guess costs a retry, never a wrong rev: the head swap fails unless the
- * guess was right.
+ * it), and what the realm knows of its commits. A guess is one more than the last rev this realm
+ * knows committed, made only while no guess of the realm is outstanding (a guess behind one in
+ * flight could leave a gap in the log if that one failed) and while that knowledge is fresh (an
+ * old entry of the log may have been compacted, and an add on a compacted rev would succeed). So
+ * a wrong guess costs a retry, never a wrong rev: the add fails unless the guess was right.
  */
 interface RevGuess {
-  /** Null until a rev was seen: the first transaction reads it. Else the guess, outstanding. */
-  reserve(): number | null;
+  /**
+   * The guess, outstanding until `unused` or `ended`; null when the writer must read the head:
+   * before the first rev is known, while a guess is outstanding, and once what this realm knows
+   * of the head is more than `GUESS_FRESH_MS` old at `now`.
+   */
+  reserve(now: number): number | null;
   /** `guess` will not be committed (nothing written, or aborted). */
   unused(guess: number): void;
   /** The transaction that guessed `guess` committed (its change is processed next). */
   ended(guess: number): void;
   /** A guess was wrong: the next writer reads the head. */
   forget(): void;
-  /** A rev read from the store. */
-  see(rev: number): void;
+  /** The head read from the store, by a transaction begun at `at`. */
+  see(rev: number, at: number): void;
   /** A committed change, this realm's own or heard from another: each may come more than once. */
   process(change: WorkChange): void;
   /** Every change up to `rev` is committed, but this realm may have missed some of them. */
   rebase(rev: number): void;
   /**
    * True when a transaction that guessed `guess`, if it commits, finds `id` stored at `rev`:
-   * the head swap makes it fail unless `guess - 1` is still the head, and this realm has
-   * processed every change up to `guess - 1`, the last of which to touch `id` left it at `rev`.
-   * Revs have no gaps, so that is the stored state. (A guess behind a transaction of this realm
-   * still in flight is not trusted: that one might fail while another context commits its rev,
-   * and the swap, deleting that head, would commit on a change this realm never saw.)
+   * its add makes it fail unless `guess - 1` is still the head, and this realm has processed
+   * every change up to `guess - 1`, the last of which to touch `id` left it at `rev`. Revs have
+   * no gaps, so that is the stored state.
    */
   trusts(id: string, rev: number, guess: number): boolean;
   /** Resolves once the guesses outstanding now have ended, or after `maxMs`. */
@@ -454,12 +501,23 @@ interface RevGuess {
 /** Beyond this many changes processed out of order, or records remembered, start afresh. */
 const KNOWLEDGE_LIMIT = 5000;
 
+/** A realm guesses a rev only while what it knows of the head is at most this old. */
+export const GUESS_FRESH_MS = 10 * 60_000;
+/** The log keeps at least this many revs below the head, and every entry younger than the age. */
+export const REV_LOG_KEEP = 1000;
+export const REV_LOG_MAX_AGE_MS = 60 * 60_000;
+/** Compaction runs after every this-many-th rev. */
+export const REV_LOG_COMPACT_EVERY = 1000;
+
 const guesses = new Map<string, RevGuess>();
 
 function revGuess(name: string): RevGuess {
   let guess = guesses.get(name);
   if (guess) return guess;
   let last: number | null = null;
+  // When `last` was known (its writer's time, or when a read saw it as the head): an entry of
+  // the log above it is no older than that.
+  let lastAt = -Infinity;
   const outstanding = new Set<number>();
   const waiters: { left: Set<number>; done: () => void }[] = [];
   // Knowledge: every change in (base, through] was processed; `latest` has, for each record one
@@ -485,12 +543,11 @@ function revGuess(name: string): RevGuess {
     if (!known || known.rev < rev) latest.set(id, { rev, stored });
   };
   guess = {
-    reserve: () => {
-      if (last === null) return null;
+    reserve: (now) => {
+      if (last === null || outstanding.size > 0 || now - lastAt > GUESS_FRESH_MS) return null;
       outstanding.add(++last);
       return last;
     },
-    // The last guess gives its rev back; behind an earlier one, the later guesses will fail.
     unused: (g) => {
       end(g);
       last = last === g ? g - 1 : null;
@@ -499,12 +556,15 @@ function revGuess(name: string): RevGuess {
     forget: () => {
       last = null;
     },
-    see: (rev) => {
+    see: (rev, at) => {
       if (last === null || rev > last) last = rev;
+      lastAt = Math.max(lastAt, at);
     },
     process: (change) => {
       const rev = change.rev;
       if (last === null || rev > last) last = rev;
+      // A change from an older version carries no time: its rev is known, not how fresh.
+      if (typeof change.at === 'number') lastAt = Math.max(lastAt, change.at);
       if (base === null) startAfresh(rev - 1);
       if (rev <= base! || rev <= through || ahead.has(rev)) return;
       for (const r of change.records) note(r.id, rev, true);
@@ -567,7 +627,7 @@ async function candidates(tx: ReadTx, q: WorkQuery): Promise<unknown[]> {
     return lists.flat();
   }
   if (q.states?.length) {
-    const lists = await Promise.all(q.states.map((s) => store.index('state').getAll(s)));
+    const lists = await Promise.all(q.states.map((s) => byState(tx, s)));
     return lists.flat();
   }
   return store.getAll();

@@ -2,14 +2,28 @@ import { describe, expect, it, vi } from 'vitest';
 import './helpers';
 import { oneTimeWork } from '../../../src/work/index';
 import { WorkHub } from '../../../src/work/broadcast';
-import { HEAD, openWorkDb } from '../../../src/work/db';
-import { WorkStore } from '../../../src/work/store';
+import { openWorkDb, type WorkDb } from '../../../src/work/db';
+import { GUESS_FRESH_MS, WorkStore } from '../../../src/work/store';
 import { claim, enqueuePlan } from '../../../src/work/transitions';
 
 /** A store on its own connection and a hub that hears nothing from other contexts. */
-async function openStore(name: string): Promise<WorkStore> {
-  return new WorkStore(await openWorkDb(name), new WorkHub(name, undefined), () => 1000);
+async function openStore(name: string, now = () => 1000): Promise<WorkStore> {
+  return new WorkStore(await openWorkDb(name), new WorkHub(name, undefined), now);
 }
+
+/** Another context commits `revs` (unheard: no broadcast), as a v3 writer does: one add each. */
+async function commitElsewhere(other: WorkDb, revs: number[]): Promise<void> {
+  const tx = other.transaction('revs', 'readwrite');
+  for (const rev of revs) void tx.store.add(1000, rev);
+  await tx.done;
+}
+
+/** The log's keys: 1 to the head, with no gap. */
+async function logKeys(other: WorkDb): Promise<number[]> {
+  return other.getAllKeys('revs');
+}
+
+const upTo = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 
 /** Counts reads of `id` from the work table (the checks of known records among them). */
 function countReads(id: string): { count: () => number; restore: () => void } {
@@ -36,10 +50,7 @@ describe('optimistic transactions', () => {
     expect((await store.read({})).rev).toBe(1);
     // Another context (unheard: no broadcast) commits revs 2 to 5.
     const other = await openWorkDb(name);
-    const swap = other.transaction('revs', 'readwrite');
-    void swap.store.delete(1);
-    void swap.store.add(HEAD, 5);
-    await swap.done;
+    await commitElsewhere(other, [2, 3, 4, 5]);
     const request = oneTimeWork('noop');
     await enqueue(store, request);
     const record = await store.get(request.id);
@@ -95,11 +106,8 @@ describe('optimistic transactions', () => {
     const store = await openStore(name);
     await enqueue(store);
     const other = await openWorkDb(name);
-    const swap = other.transaction('revs', 'readwrite');
-    void swap.store.delete(1);
-    void swap.store.add(HEAD, 2);
-    await swap.done;
-    // This store guesses rev 2: its swap fails, the whole transaction with it; then rev 3.
+    await commitElsewhere(other, [2]);
+    // This store guesses rev 2: its add fails, the whole transaction with it; then rev 3.
     const seen: number[] = [];
     store.hub.subscribe((change) => seen.push(change.rev));
     const request = oneTimeWork('noop');
@@ -107,7 +115,7 @@ describe('optimistic transactions', () => {
     expect(seen).toEqual([3]);
     expect((await store.get(request.id))?.rev).toBe(3);
     expect((await store.read({})).records).toHaveLength(2);
-    expect(await other.getAllKeys('revs')).toEqual([3]);
+    expect(await logKeys(other)).toEqual([1, 2, 3]);
     other.close();
     store.close();
   });
@@ -144,11 +152,10 @@ describe('optimistic transactions', () => {
     store.close();
   });
 
-  it('checks a known record when an earlier transaction of this realm was in flight as it guessed', async () => {
-    // The hole this closes: this realm's transaction A guesses rev 3 and B rev 4 behind it;
-    // another context commits rev 3 first (unheard), changing the record B knows. A fails its
-    // swap; B's swap deletes the other context's head 3 and adds 4, so only B's check of the
-    // record keeps it from committing on the stale copy.
+  it('reads a known record when an earlier transaction of this realm is in flight', async () => {
+    // This realm's transaction A guesses rev 3; B, created behind it, must not guess 4: another
+    // context commits rev 3 first (unheard), changing the record B knows, and A fails its add.
+    // B reads the head and the record instead, and sees the record RUNNING elsewhere.
     const name = `optimistic-${crypto.randomUUID()}`;
     const store = await openStore(name);
     await enqueue(store);
@@ -157,8 +164,7 @@ describe('optimistic transactions', () => {
     const heard = (await store.get(request.id))!;
     const other = await openWorkDb(name);
     const foreign = other.transaction(['work', 'revs'], 'readwrite');
-    void foreign.objectStore('revs').delete(2);
-    void foreign.objectStore('revs').add(HEAD, 3);
+    void foreign.objectStore('revs').add(1000, 3);
     void foreign
       .objectStore('work')
       .put({ ...heard, state: 'RUNNING', owner: 'elsewhere', runAttemptCount: 1, rev: 3 });
@@ -180,7 +186,64 @@ describe('optimistic transactions', () => {
     expect(stored?.owner).toBe('elsewhere');
     expect(stored?.runAttemptCount).toBe(1);
     const { rev } = await store.read({});
-    expect(await other.getAllKeys('revs')).toEqual([rev]);
+    expect(await logKeys(other)).toEqual(upTo(rev));
+    other.close();
+    store.close();
+  });
+
+  it('never guesses behind its own transaction in flight, so one that fails leaves no gap', async () => {
+    const name = `optimistic-${crypto.randomUUID()}`;
+    const store = await openStore(name);
+    const request = oneTimeWork('noop');
+    await enqueue(store); // rev 1, read
+    await enqueue(store, request); // rev 2, guessed
+    // A guesses rev 3 and fails (its id is taken); B is created while A is in flight.
+    const second = oneTimeWork('noop');
+    const a = enqueue(store, request);
+    const b = enqueue(store, second);
+    await expect(a).rejects.toMatchObject({ code: 'invalid-request' });
+    await b;
+    expect((await store.get(second.id))?.rev).toBe(3);
+    const other = await openWorkDb(name);
+    expect(await logKeys(other)).toEqual([1, 2, 3]);
+    other.close();
+    store.close();
+  });
+
+  it('reads the head once what it knows of it is old: a compacted rev is never guessed', async () => {
+    const name = `optimistic-${crypto.randomUUID()}`;
+    let now = 1000;
+    const store = await openStore(name, () => now);
+    await enqueue(store);
+    await enqueue(store); // rev 2: this realm would guess 3 next
+    // Elsewhere, unheard: revs 3 and 4, then 3 compacted away (as if an hour old).
+    const other = await openWorkDb(name);
+    await commitElsewhere(other, [3, 4]);
+    await other.delete('revs', 3);
+    now += GUESS_FRESH_MS + 1;
+    const request = oneTimeWork('noop');
+    await enqueue(store, request);
+    expect((await store.get(request.id))?.rev).toBe(5);
+    other.close();
+    store.close();
+  });
+
+  it('compacts the log: entries older than the age and further than `keep` below the head', async () => {
+    const name = `optimistic-${crypto.randomUUID()}`;
+    let now = 1000;
+    const store = await openStore(name, () => now);
+    for (let i = 0; i < 30; i++) await enqueue(store);
+    now += 2 * 3_600_000;
+    for (let i = 0; i < 5; i++) await enqueue(store);
+    // Young entries stop it: nothing within an hour of `now`, even far below the head.
+    expect(await store.compactRevs(10, 3 * 3_600_000)).toBe(0);
+    expect(await store.compactRevs(10, 3_600_000)).toBe(24);
+    const other = await openWorkDb(name);
+    expect(await logKeys(other)).toEqual(upTo(35).slice(24));
+    // The head is still the highest rev: the next writer goes on from it.
+    const request = oneTimeWork('noop');
+    await enqueue(store, request);
+    expect((await store.get(request.id))?.rev).toBe(36);
     other.close();
     store.close();
   });

@@ -3,6 +3,7 @@ import { gate, waitForState } from './helpers';
 import { dumpDb, loadDb, type DbFixture } from './fixture';
 import v1 from '../../fixtures/work/v1.json';
 import v2 from '../../fixtures/work/v2.json';
+import v3 from '../../fixtures/work/v3.json';
 import {
   defineWorker,
   oneTimeWork,
@@ -14,7 +15,7 @@ import {
 import { openWorkDb, SCHEMA_VERSION } from '../../../src/work/db';
 import { createTestWorkManager } from '../../../src/work/testing';
 
-const fixtures: DbFixture[] = [v1, v2];
+const fixtures: DbFixture[] = [v1, v2, v3];
 
 /** Builds a database holding work in every state, under the current schema. */
 async function scenario(name: string): Promise<() => void> {
@@ -102,7 +103,7 @@ describe('schema', () => {
     });
   }
 
-  it('carries the v1 rev into v2 (the head of revs), so revs keep rising', async () => {
+  it('carries the v1 rev into v2 (the head of revs) and v3 (the log), so revs keep rising', async () => {
     const name = `rev-${crypto.randomUUID()}`;
     await loadDb(name, v1);
     const v1Rev = (v1 as DbFixture).stores.find((s) => s.name === 'meta')!.records[0]
@@ -114,9 +115,25 @@ describe('schema', () => {
     manager.close();
     const dump = await dumpDb(name);
     expect(dump.stores.find((s) => s.name === 'meta')!.records).toEqual([]);
-    expect(dump.stores.find((s) => s.name === 'revs')!.records.map((r) => r.key)).toEqual([
-      v1Rev + 1,
-    ]);
+    const log = dump.stores.find((s) => s.name === 'revs')!.records;
+    expect(log.map((r) => r.key)).toEqual([v1Rev, v1Rev + 1]);
+  });
+
+  it('carries the v2 head into the v3 log', async () => {
+    const name = `rev-${crypto.randomUUID()}`;
+    await loadDb(name, v2);
+    const head = (v2 as DbFixture).stores.find((s) => s.name === 'revs')!.records[0].key as number;
+    const manager = await WorkManager.open({ name });
+    const request = oneTimeWork('noop');
+    await manager.enqueue(request);
+    expect((await manager.getWorkInfoById(request.id))?.rev).toBe(head + 1);
+    manager.close();
+    const dump = await dumpDb(name);
+    const revs = dump.stores.find((s) => s.name === 'revs')!;
+    expect(revs.indexes).toEqual([]);
+    expect(revs.records.map((r) => r.key)).toEqual([head, head + 1]);
+    const work = dump.stores.find((s) => s.name === 'work')!;
+    expect(work.indexes.map((i) => i.name)).toEqual(['due', 'tags', 'uniqueName']);
   });
 
   it('closes its connection when a newer version wants the database', async () => {
