@@ -267,13 +267,14 @@ export function blurRows(
 }
 
 // The vertical pass runs along rows: a strip of up to 16 adjacent columns (64 bytes of pixels a
-// row) is filtered causally top to bottom, then anticausally bottom to top, one row at a time.
-// Each row of the strip is one cache line and one page, where a column-at-a-time sweep would
-// touch a page per pixel; and the 16 columns of a row are independent, so nothing waits on a
-// dependency chain. Scratch holds the strip in f32, ROW bytes a row: three rows of left state
-// (x[0], the steady state of a constant extension), the height rows, and two rows past the end.
+// row) is filtered causally top to bottom, then anticausally bottom to top. Each row of the strip
+// is one cache line and one page, where a column-at-a-time sweep would touch a page per pixel.
+// Scratch holds the strip in f32, ROW bytes a row: three rows of left state (x[0], the steady
+// state of a constant extension), the height rows, and two rows past the end. A full strip goes
+// BLOCK rows at a time, each block once per pair of f32x4 (see `Strip`); a narrower one (the
+// image's last) a row at a time, all its columns together (`columnStrip`).
 const ROW: usize = 256; // STRIP_ROW_BYTES in wasmEngine.ts
-const AHEAD: usize = 16;
+const BLOCK: i32 = 32;
 
 // Truncation of v (already offset by 0.5), for the saturating narrows that follow.
 function roundToInt(v: v128): v128 {
@@ -313,13 +314,13 @@ function anticausalRow<T>(
   }
 }
 
-// The steps of the vertical pass on one pixel and on a group of four (16 bytes). The states are
-// kept scaled: the causal ones divided by b0 (w' = x + c1·w'[r-1] + …), the anticausal ones by
+// The steps of the vertical pass on one pixel and on a group of four (16 bytes), for strips
+// narrower than 16 columns (a full strip keeps its states in registers: `fullStrip`). The states
+// are kept scaled: the causal ones divided by b0 (w' = x + c1·w'[r-1] + …), the anticausal ones by
 // b0² (y' = w' + c1·y'[r+1] + …), which spares both multiplications by b0; k0 = b0² scales the
-// result back as it is rounded. `@inline` is needed (Binaryen does not inline functions this large, and a call per group doubles the
-// pass's time) and is written on static methods, where TypeScript tooling accepts a decorator.
-// The full strip's four groups are written out with constant offsets: a loop over them is
-// twice as slow in V8.
+// result back as it is rounded (`fullStrip` keeps the same scaling). `@inline` is needed
+// (Binaryen does not inline functions this large, and a call per group doubles the pass's time)
+// and is written on static methods, where TypeScript tooling accepts a decorator.
 class Groups {
   @inline
   static causalV(s: usize, x: v128, c1: v128, c2: v128, c3: v128): void {
@@ -390,9 +391,9 @@ class Groups {
   }
 }
 
-// Columns c0..c0+count-1 (count ≤ 16), all rows. T is a compile-time switch: f32 for
-// premultiplied RGBA (written back straight), u8 for plain 8-bit samples (a plane, 4 columns per
-// "pixel"), written back as they are.
+// Columns c0..c0+count-1 (count < 16: the image's last strip), all rows. T is a compile-time
+// switch: f32 for premultiplied RGBA (written back straight), u8 for plain 8-bit samples (a plane,
+// 4 columns per "pixel"), written back as they are.
 function columnStrip<T>(
   pix: usize,
   count: i32,
@@ -416,24 +417,10 @@ function columnStrip<T>(
     v128.store(at - 2 * ROW, x);
     v128.store(at - 3 * ROW, x);
   }
-  const full = count == 16;
   let p = pix;
   let s = top;
-  // The strip steps down by a whole row, which no hardware prefetcher follows, and WASM has no
-  // prefetch instruction: a byte is read AHEAD rows below, so that row's line is on its way.
-  const last = pix + <usize>(height - 1) * stride;
-  const ahead = AHEAD * stride;
-  let touched: u32 = 0;
   for (let r = 0; r < height; r++) {
-    touched |= load<u8>(min(p + ahead, last));
-    if (full) {
-      Groups.causal(p, s, c1, c2, c3);
-      Groups.causal(p + 16, s + 64, c1, c2, c3);
-      Groups.causal(p + 32, s + 128, c1, c2, c3);
-      Groups.causal(p + 48, s + 192, c1, c2, c3);
-    } else {
-      causalRow(p, s, count, c1, c2, c3);
-    }
+    causalRow(p, s, count, c1, c2, c3);
     p += stride;
     s += ROW;
   }
@@ -457,21 +444,238 @@ function columnStrip<T>(
   for (let r = height - 2; r >= 0; r--) {
     p -= stride;
     s -= ROW;
-    if (full && isInteger<T>()) {
-      Groups.anticausalPlain(p, s, k0, c1, c2, c3);
-      Groups.anticausalPlain(p + 16, s + 64, k0, c1, c2, c3);
-      Groups.anticausalPlain(p + 32, s + 128, k0, c1, c2, c3);
-      Groups.anticausalPlain(p + 48, s + 192, k0, c1, c2, c3);
-    } else if (full) {
-      Groups.anticausal(p, s, k0, seen, c1, c2, c3);
-      Groups.anticausal(p + 16, s + 64, k0, seen, c1, c2, c3);
-      Groups.anticausal(p + 32, s + 128, k0, seen, c1, c2, c3);
-      Groups.anticausal(p + 48, s + 192, k0, seen, c1, c2, c3);
-    } else {
-      anticausalRow<T>(p, s, count, k0, seen, c1, c2, c3);
+    anticausalRow<T>(p, s, count, k0, seen, c1, c2, c3);
+  }
+}
+
+// A full strip: 16 columns, all rows, in the same scratch layout (ROW bytes a row, three rows of
+// left state above row 0), as four 16-byte groups of a row, each four f32x4:
+//
+// - RGBA (T = f32): each group is transposed to RRRR GGGG BBBB AAAA as it is loaded, so each
+//   f32x4 holds one channel of four pixels. The recursions are the same lane by lane (same
+//   operations, same bytes out), and the unpremultiply needs neither a gather of the four alphas
+//   nor a broadcast of 255 / alpha per pixel (it took 22 shuffles a group).
+// - A plane (T = u8): each f32x4 is four adjacent columns, as in `columnStrip`.
+//
+// Each pass goes BLOCK rows at a time, and within a block once per pair of f32x4 of each group
+// (eight sweeps): a pair's six recursion states stay in registers (sixteen columns' worth, 48
+// states, lived in scratch and were reloaded three times a pixel; four f32x4 at once spill in
+// V8). A block's rows stay in L1 and its pages in the TLB across the eight sweeps.
+function fullStrip<T>(pix: usize, height: i32, stride: usize, scratch: usize, coef: usize): void {
+  const b0 = coefAt(coef, 0);
+  const c1 = coefAt(coef, 1);
+  const c2 = coefAt(coef, 2);
+  const c3 = coefAt(coef, 3);
+  const k0 = f32x4.mul(b0, b0);
+  const seen = f32x4.div(f32x4.splat(0.5), k0);
+  const inv = f32x4.div(f32x4.splat(1), b0);
+  const top = scratch + 3 * ROW; // row 0
+  for (let g: usize = 0; g < 64; g += 16) {
+    const t = Strip.group<T>(pix + g);
+    for (let k: usize = 0; k < 4; k++) {
+      const x = f32x4.mul(Strip.lane<T>(t, pix + g, <i32>k), inv);
+      const at = top + g * 4 + k * 16;
+      v128.store(at - ROW, x);
+      v128.store(at - 2 * ROW, x);
+      v128.store(at - 3 * ROW, x);
     }
   }
-  store<u8>(scratch + <usize>(height + 5) * ROW, touched); // keeps the reads; a spare row
+  for (let r0 = 0; r0 < height; r0 += BLOCK) {
+    const n = min(BLOCK, height - r0);
+    const p = pix + <usize>r0 * stride;
+    const s = top + <usize>r0 * ROW;
+    for (let g: usize = 0; g < 64; g += 16) {
+      if (isInteger<T>()) {
+        causalPlain(p + g, s + g * 4, n, stride, c1, c2, c3);
+        causalPlain(p + g + 8, s + g * 4 + 32, n, stride, c1, c2, c3);
+      } else {
+        causalLow(p + g, s + g * 4, n, stride, c1, c2, c3);
+        causalHigh(p + g, s + g * 4 + 32, n, stride, c1, c2, c3);
+      }
+    }
+  }
+  // Right (bottom) edge: y[N-1], y[N], y[N+1] from the last causal states (Triggs–Sdika).
+  const last = pix + <usize>(height - 1) * stride;
+  const end = top + <usize>(height - 1) * ROW;
+  const inv2 = f32x4.mul(inv, inv);
+  for (let g: usize = 0; g < 64; g += 16) {
+    const t = Strip.group<T>(last + g);
+    const at = end + g * 4;
+    const y0 = Strip.edge(coef, Strip.lane<T>(t, last + g, 0), at, b0, inv2);
+    const y1 = Strip.edge(coef, Strip.lane<T>(t, last + g, 1), at + 16, b0, inv2);
+    const y2 = Strip.edge(coef, Strip.lane<T>(t, last + g, 2), at + 32, b0, inv2);
+    const y3 = Strip.edge(coef, Strip.lane<T>(t, last + g, 3), at + 48, b0, inv2);
+    if (isInteger<T>()) v128.store(last + g, H.pack(y0, y1, y2, y3));
+    else Strip.storeEdge(last + g, y0, y1, y2, y3);
+  }
+  for (let hi = height - 1; hi > 0; hi -= BLOCK) {
+    const n = min(BLOCK, hi);
+    const s = top + <usize>(hi - 1) * ROW;
+    for (let g: usize = 0; g < 256; g += 32) anticausalPair(s + g, n, c1, c2, c3);
+    let p = pix + <usize>(hi - 1) * stride;
+    let at = s;
+    for (let r = 0; r < n; r++) {
+      for (let g: usize = 0; g < 64; g += 16) {
+        const y0 = v128.load(at + g * 4);
+        const y1 = v128.load(at + g * 4, 16);
+        const y2 = v128.load(at + g * 4, 32);
+        const y3 = v128.load(at + g * 4, 48);
+        if (isInteger<T>()) v128.store(p + g, H.packScaled(y0, y1, y2, y3, k0));
+        else Strip.store(p + g, y0, y1, y2, y3, k0, seen);
+      }
+      p -= stride;
+      at -= ROW;
+    }
+  }
+}
+
+// The causal sweeps of a pair of f32x4 down n rows (p: the group's pixels, s: the pair's scratch
+// in row r0), their states in registers, loaded from the three scratch rows above (the left edge
+// or the block above wrote them). Plain: 8 bytes, two "pixels" of four columns. RGBA: the
+// group's R and G (low) or B and A (high) channels. Separate functions, so that V8 allocates
+// registers for one small loop at a time.
+function causalPlain(
+  p: usize,
+  s: usize,
+  n: i32,
+  stride: usize,
+  c1: v128,
+  c2: v128,
+  c3: v128,
+): void {
+  Strip.causal(p, s, n, stride, c1, c2, c3, 0);
+}
+
+function causalLow(p: usize, s: usize, n: i32, stride: usize, c1: v128, c2: v128, c3: v128): void {
+  Strip.causal(p, s, n, stride, c1, c2, c3, 1);
+}
+
+function causalHigh(p: usize, s: usize, n: i32, stride: usize, c1: v128, c2: v128, c3: v128): void {
+  Strip.causal(p, s, n, stride, c1, c2, c3, 2);
+}
+
+// The anticausal sweep of a pair of f32x4 up n rows (s: the pair in the block's lowest row), the
+// states in registers, loaded from the three rows below (the edge or the block below wrote them);
+// each result replaces the causal value in scratch.
+function anticausalPair(s: usize, n: i32, c1: v128, c2: v128, c3: v128): void {
+  let e0 = v128.load(s + ROW);
+  let e1 = v128.load(s + ROW + 16);
+  let f0 = v128.load(s + 2 * ROW);
+  let f1 = v128.load(s + 2 * ROW + 16);
+  let g0 = v128.load(s + 3 * ROW);
+  let g1 = v128.load(s + 3 * ROW + 16);
+  for (let r = 0; r < n; r++) {
+    const y0 = madd(c1, e0, madd(c2, f0, madd(c3, g0, v128.load(s))));
+    const y1 = madd(c1, e1, madd(c2, f1, madd(c3, g1, v128.load(s, 16))));
+    v128.store(s, y0);
+    v128.store(s, y1, 16);
+    g0 = f0;
+    g1 = f1;
+    f0 = e0;
+    f1 = e1;
+    e0 = y0;
+    e1 = y1;
+    s -= ROW;
+  }
+}
+
+class Strip {
+  // kind 0: two plain "pixels" (8 bytes); 1: R and G of four RGBA pixels; 2: B and A.
+  @inline
+  static causal(
+    p: usize,
+    s: usize,
+    n: i32,
+    stride: usize,
+    c1: v128,
+    c2: v128,
+    c3: v128,
+    kind: i32,
+  ): void {
+    let a0 = v128.load(s - ROW);
+    let a1 = v128.load(s - ROW + 16);
+    let b0 = v128.load(s - 2 * ROW);
+    let b1 = v128.load(s - 2 * ROW + 16);
+    let d0 = v128.load(s - 3 * ROW);
+    let d1 = v128.load(s - 3 * ROW + 16);
+    for (let r = 0; r < n; r++) {
+      let h: v128;
+      if (kind == 0) h = i16x8.extend_low_i8x16_u(v128.load64_zero(p));
+      else if (kind == 1) h = i16x8.extend_low_i8x16_u(transpose(v128.load(p)));
+      else h = i16x8.extend_high_i8x16_u(transpose(v128.load(p)));
+      const x0 = f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_u(h));
+      const x1 = f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_u(h));
+      const w0 = madd(c1, a0, madd(c2, b0, madd(c3, d0, x0)));
+      const w1 = madd(c1, a1, madd(c2, b1, madd(c3, d1, x1)));
+      v128.store(s, w0);
+      v128.store(s, w1, 16);
+      d0 = b0;
+      d1 = b1;
+      b0 = a0;
+      b1 = a1;
+      a0 = w0;
+      a1 = w1;
+      p += stride;
+      s += ROW;
+    }
+  }
+
+  // A group's 16 bytes as its f32x4s are laid out: transposed for RGBA, as they are for a plane.
+  @inline
+  static group<T>(p: usize): v128 {
+    return isInteger<T>() ? v128.load(p) : transpose(v128.load(p));
+  }
+
+  // f32x4 number k of a group (t from `group`, p its address).
+  @inline
+  static lane<T>(t: v128, p: usize, k: i32): v128 {
+    if (isInteger<T>()) return loadPremultiplied(p + <usize>k * 4);
+    const h = k < 2 ? i16x8.extend_low_i8x16_u(t) : i16x8.extend_high_i8x16_u(t);
+    return f32x4.convert_i32x4_s(
+      k & 1 ? i32x4.extend_high_i16x8_u(h) : i32x4.extend_low_i16x8_u(h),
+    );
+  }
+
+  // One f32x4 of the bottom edge: y[N-1] returned; y[N-1], y[N], y[N+1] stored, scaled.
+  @inline
+  static edge(coef: usize, u: v128, at: usize, b0: v128, inv2: v128): v128 {
+    const w1 = f32x4.mul(v128.load(at), b0);
+    const w2 = f32x4.mul(v128.load(at - ROW), b0);
+    const w3 = f32x4.mul(v128.load(at - 2 * ROW), b0);
+    const y = boundary(coef, 0, u, w1, w2, w3);
+    v128.store(at, f32x4.mul(y, inv2));
+    v128.store(at + ROW, f32x4.mul(boundary(coef, 1, u, w1, w2, w3), inv2));
+    v128.store(at + 2 * ROW, f32x4.mul(boundary(coef, 2, u, w1, w2, w3), inv2));
+    return y;
+  }
+
+  // Planar premultiplied channels (scaled: k0 = b0² in alpha; 255 / alpha does not see it) →
+  // four straight RGBA8 pixels at p; a pixel whose alpha is below `seen` becomes 0,0,0,0.
+  @inline
+  static store(p: usize, r: v128, g: v128, b: v128, a: v128, k0: v128, seen: v128): void {
+    const half = f32x4.splat(0.5);
+    const inv = v128.and(f32x4.div(f32x4.splat(255), a), f32x4.ge(a, seen));
+    const ir = roundToInt(madd(r, inv, half));
+    const ig = roundToInt(madd(g, inv, half));
+    const ib = roundToInt(madd(b, inv, half));
+    const ia = roundToInt(madd(a, k0, half));
+    const bytes = i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_u(ir, ig), i16x8.narrow_i32x4_u(ib, ia));
+    v128.store(p, transpose(bytes));
+  }
+
+  // The bottom row (unscaled channels), rounded as storeStraight rounds a pixel.
+  @inline
+  static storeEdge(p: usize, r: v128, g: v128, b: v128, a: v128): void {
+    const half = f32x4.splat(0.5);
+    const visible = f32x4.ge(a, half);
+    const inv = f32x4.div(f32x4.splat(255), a);
+    const ir = roundToInt(f32x4.add(v128.and(f32x4.mul(r, inv), visible), half));
+    const ig = roundToInt(f32x4.add(v128.and(f32x4.mul(g, inv), visible), half));
+    const ib = roundToInt(f32x4.add(v128.and(f32x4.mul(b, inv), visible), half));
+    const ia = roundToInt(f32x4.add(v128.and(a, visible), half));
+    const bytes = i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_u(ir, ig), i16x8.narrow_i32x4_u(ib, ia));
+    v128.store(p, transpose(bytes));
+  }
 }
 
 // Columns col0..col1-1 (after blurRows) are blurred vertically, in place, back to straight RGBA8.
@@ -487,7 +691,8 @@ export function blurColumns(
 ): void {
   const stride = <usize>width * 4;
   for (let c = col0; c < col1; c += 16) {
-    columnStrip<f32>(pix + <usize>c * 4, min(16, col1 - c), height, stride, scratch, coef);
+    if (col1 - c >= 16) fullStrip<f32>(pix + <usize>c * 4, height, stride, scratch, coef);
+    else columnStrip<f32>(pix + <usize>c * 4, col1 - c, height, stride, scratch, coef);
   }
 }
 
@@ -660,7 +865,8 @@ export function blurPlaneColumns(
   coef: usize,
 ): void {
   for (let c = quad0; c < quad1; c += 16) {
-    columnStrip<u8>(pix + <usize>c * 4, min(16, quad1 - c), height, stride, scratch, coef);
+    if (quad1 - c >= 16) fullStrip<u8>(pix + <usize>c * 4, height, stride, scratch, coef);
+    else columnStrip<u8>(pix + <usize>c * 4, quad1 - c, height, stride, scratch, coef);
   }
 }
 
