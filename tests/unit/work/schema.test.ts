@@ -53,6 +53,18 @@ async function scenario(name: string): Promise<() => void> {
   };
 }
 
+/** Opens `fixture` under today's schema and enqueues one work: its rev, and the database after. */
+async function enqueueAfterUpgrade(fixture: DbFixture): Promise<{ rev?: number; dump: DbFixture }> {
+  const name = `rev-${crypto.randomUUID()}`;
+  await loadDb(name, fixture);
+  const manager = await WorkManager.open({ name });
+  const request = oneTimeWork('noop');
+  await manager.enqueue(request);
+  const rev = (await manager.getWorkInfoById(request.id))?.rev;
+  manager.close();
+  return { rev, dump: await dumpDb(name) };
+}
+
 describe('schema', () => {
   it('keeps a fixture of every schema version', () => {
     expect(fixtures.map((f) => f.version)).toEqual(
@@ -104,31 +116,19 @@ describe('schema', () => {
   }
 
   it('carries the v1 rev into v2 (the head of revs) and v3 (the log), so revs keep rising', async () => {
-    const name = `rev-${crypto.randomUUID()}`;
-    await loadDb(name, v1);
     const v1Rev = (v1 as DbFixture).stores.find((s) => s.name === 'meta')!.records[0]
       .value as number;
-    const manager = await WorkManager.open({ name });
-    const request = oneTimeWork('noop');
-    await manager.enqueue(request);
-    expect((await manager.getWorkInfoById(request.id))?.rev).toBe(v1Rev + 1);
-    manager.close();
-    const dump = await dumpDb(name);
+    const { rev, dump } = await enqueueAfterUpgrade(v1);
+    expect(rev).toBe(v1Rev + 1);
     expect(dump.stores.find((s) => s.name === 'meta')!.records).toEqual([]);
     const log = dump.stores.find((s) => s.name === 'revs')!.records;
     expect(log.map((r) => r.key)).toEqual([v1Rev, v1Rev + 1]);
   });
 
   it('carries the v2 head into the v3 log', async () => {
-    const name = `rev-${crypto.randomUUID()}`;
-    await loadDb(name, v2);
     const head = (v2 as DbFixture).stores.find((s) => s.name === 'revs')!.records[0].key as number;
-    const manager = await WorkManager.open({ name });
-    const request = oneTimeWork('noop');
-    await manager.enqueue(request);
-    expect((await manager.getWorkInfoById(request.id))?.rev).toBe(head + 1);
-    manager.close();
-    const dump = await dumpDb(name);
+    const { rev, dump } = await enqueueAfterUpgrade(v2);
+    expect(rev).toBe(head + 1);
     const revs = dump.stores.find((s) => s.name === 'revs')!;
     expect(revs.indexes).toEqual([]);
     expect(revs.records.map((r) => r.key)).toEqual([head, head + 1]);
