@@ -103,6 +103,9 @@ export class Scheduler {
   private pumping = false;
   private again = false;
   private timer: unknown = null;
+  /** When `timer` fires. */
+  private timerAt = Infinity;
+  private concurrency: number | undefined;
   private retryTimer: unknown = null;
   /** Scans, claims, commits and recoveries in flight (a worker's own run is not counted). */
   private busy = 0;
@@ -413,19 +416,27 @@ export class Scheduler {
     return this.runs.size - this.finishing.size;
   }
 
+  /** Read once: `navigator.hardwareConcurrency` is a call into the browser, and asked per work. */
   private get maxConcurrency(): number {
-    const cores = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator
-      ?.hardwareConcurrency;
-    return this.o.maxConcurrency ?? Math.max(2, cores ?? 4);
+    if (this.concurrency === undefined) {
+      const cores = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator
+        ?.hardwareConcurrency;
+      this.concurrency = this.o.maxConcurrency ?? Math.max(2, cores ?? 4);
+    }
+    return this.concurrency;
   }
 
   /**
    * Wakes at clock time `at` (counted from the clock's now: the scan may have taken a while).
    * A pending `retrySoon` stays armed: clearing it here left a work whose lock was briefly taken
-   * (just recovered) ENQUEUED until the next re-scan, up to 30 s later.
+   * (just recovered) ENQUEUED until the next re-scan, up to 30 s later. A timer already armed
+   * for no later stays: firing early only pumps (and recovers) sooner, and the pump re-arms;
+   * re-arming on every pump cost a clear and a set per work.
    */
   private arm(at: number): void {
+    if (this.timer !== null && this.timerAt <= at) return;
     if (this.timer !== null) this.o.clock.clearTimeout(this.timer);
+    this.timerAt = at;
     this.timer = this.o.clock.setTimeout(() => {
       this.timer = null;
       this.scanClean = false;
