@@ -470,6 +470,12 @@ function fullStrip<T>(pix: usize, height: i32, stride: usize, scratch: usize, co
   const seen = f32x4.div(f32x4.splat(0.5), k0);
   const inv = f32x4.div(f32x4.splat(1), b0);
   const top = scratch + 3 * ROW; // row 0
+  // Constants for the loops as values V8 keeps in registers: a v128 constant is rebuilt at each use
+  // inside a loop (the transpose's byte mask took five µops a row, two through a GPR).
+  const zero = i32x4.splat(height >>> 31); // height ≥ 1, but Binaryen cannot know it
+  const mask = v128.or(i8x16(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15), zero);
+  const half = v128.or(f32x4.splat(0.5), zero);
+  const k255 = v128.or(f32x4.splat(255), zero);
   for (let g: usize = 0; g < 64; g += 16) {
     const t = Strip.group<T>(pix + g);
     for (let k: usize = 0; k < 4; k++) {
@@ -486,11 +492,11 @@ function fullStrip<T>(pix: usize, height: i32, stride: usize, scratch: usize, co
     const s = top + <usize>r0 * ROW;
     for (let g: usize = 0; g < 64; g += 16) {
       if (isInteger<T>()) {
-        causalPlain(p + g, s + g * 4, n, stride, c1, c2, c3);
-        causalPlain(p + g + 8, s + g * 4 + 32, n, stride, c1, c2, c3);
+        causalPlain(p + g, s + g * 4, n, stride, c1, c2, c3, mask);
+        causalPlain(p + g + 8, s + g * 4 + 32, n, stride, c1, c2, c3, mask);
       } else {
-        causalLow(p + g, s + g * 4, n, stride, c1, c2, c3);
-        causalHigh(p + g, s + g * 4 + 32, n, stride, c1, c2, c3);
+        causalLow(p + g, s + g * 4, n, stride, c1, c2, c3, mask);
+        causalHigh(p + g, s + g * 4 + 32, n, stride, c1, c2, c3, mask);
       }
     }
   }
@@ -521,7 +527,7 @@ function fullStrip<T>(pix: usize, height: i32, stride: usize, scratch: usize, co
         const y2 = v128.load(at + g * 4, 32);
         const y3 = v128.load(at + g * 4, 48);
         if (isInteger<T>()) v128.store(p + g, H.packScaled(y0, y1, y2, y3, k0));
-        else Strip.store(p + g, y0, y1, y2, y3, k0, seen);
+        else Strip.store(p + g, y0, y1, y2, y3, k0, seen, half, k255, mask);
       }
       p -= stride;
       at -= ROW;
@@ -542,16 +548,35 @@ function causalPlain(
   c1: v128,
   c2: v128,
   c3: v128,
+  mask: v128,
 ): void {
-  Strip.causal(p, s, n, stride, c1, c2, c3, 0);
+  Strip.causal(p, s, n, stride, c1, c2, c3, mask, 0);
 }
 
-function causalLow(p: usize, s: usize, n: i32, stride: usize, c1: v128, c2: v128, c3: v128): void {
-  Strip.causal(p, s, n, stride, c1, c2, c3, 1);
+function causalLow(
+  p: usize,
+  s: usize,
+  n: i32,
+  stride: usize,
+  c1: v128,
+  c2: v128,
+  c3: v128,
+  mask: v128,
+): void {
+  Strip.causal(p, s, n, stride, c1, c2, c3, mask, 1);
 }
 
-function causalHigh(p: usize, s: usize, n: i32, stride: usize, c1: v128, c2: v128, c3: v128): void {
-  Strip.causal(p, s, n, stride, c1, c2, c3, 2);
+function causalHigh(
+  p: usize,
+  s: usize,
+  n: i32,
+  stride: usize,
+  c1: v128,
+  c2: v128,
+  c3: v128,
+  mask: v128,
+): void {
+  Strip.causal(p, s, n, stride, c1, c2, c3, mask, 2);
 }
 
 // The anticausal sweep of a pair of f32x4 up n rows (s: the pair in the block's lowest row), the
@@ -590,6 +615,7 @@ class Strip {
     c1: v128,
     c2: v128,
     c3: v128,
+    mask: v128,
     kind: i32,
   ): void {
     let a0 = v128.load(s - ROW);
@@ -601,8 +627,8 @@ class Strip {
     for (let r = 0; r < n; r++) {
       let h: v128;
       if (kind == 0) h = i16x8.extend_low_i8x16_u(v128.load64_zero(p));
-      else if (kind == 1) h = i16x8.extend_low_i8x16_u(transpose(v128.load(p)));
-      else h = i16x8.extend_high_i8x16_u(transpose(v128.load(p)));
+      else if (kind == 1) h = i16x8.extend_low_i8x16_u(Strip.transpose(v128.load(p), mask));
+      else h = i16x8.extend_high_i8x16_u(Strip.transpose(v128.load(p), mask));
       const x0 = f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_u(h));
       const x1 = f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_u(h));
       const w0 = madd(c1, a0, madd(c2, b0, madd(c3, d0, x0)));
@@ -618,6 +644,13 @@ class Strip {
       p += stride;
       s += ROW;
     }
+  }
+
+  // `transpose` with its mask in a register (relaxed SIMD: one pshufb); the constant shuffle
+  // otherwise (a plain swizzle would add a fix-up of the indices).
+  @inline
+  static transpose(v: v128, mask: v128): v128 {
+    return ASC_FEATURE_RELAXED_SIMD ? i8x16.relaxed_swizzle(v, mask) : transpose(v);
   }
 
   // A group's 16 bytes as its f32x4s are laid out: transposed for RGBA, as they are for a plane.
@@ -652,15 +685,25 @@ class Strip {
   // Planar premultiplied channels (scaled: k0 = b0² in alpha; 255 / alpha does not see it) →
   // four straight RGBA8 pixels at p; a pixel whose alpha is below `seen` becomes 0,0,0,0.
   @inline
-  static store(p: usize, r: v128, g: v128, b: v128, a: v128, k0: v128, seen: v128): void {
-    const half = f32x4.splat(0.5);
-    const inv = v128.and(f32x4.div(f32x4.splat(255), a), f32x4.ge(a, seen));
+  static store(
+    p: usize,
+    r: v128,
+    g: v128,
+    b: v128,
+    a: v128,
+    k0: v128,
+    seen: v128,
+    half: v128,
+    k255: v128,
+    mask: v128,
+  ): void {
+    const inv = v128.and(f32x4.div(k255, a), f32x4.ge(a, seen));
     const ir = roundToInt(madd(r, inv, half));
     const ig = roundToInt(madd(g, inv, half));
     const ib = roundToInt(madd(b, inv, half));
     const ia = roundToInt(madd(a, k0, half));
     const bytes = i8x16.narrow_i16x8_u(i16x8.narrow_i32x4_u(ir, ig), i16x8.narrow_i32x4_u(ib, ia));
-    v128.store(p, transpose(bytes));
+    v128.store(p, Strip.transpose(bytes, mask));
   }
 
   // The bottom row (unscaled channels), rounded as storeStraight rounds a pixel.
