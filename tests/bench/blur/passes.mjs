@@ -92,7 +92,7 @@ try {
   const pid = pids[grown.indexOf(Math.max(...grown))];
 
   const start = loadAverage();
-  const t = builds.map(() => ({ rows: [], columns: [], rowsWall: [], columnsWall: [] }));
+  const t = builds.map(() => ({ rows: [], columns: [], both: [], rowsWall: [], columnsWall: [] }));
   for (let r = 0; r < Number(rounds) + 2; r++) {
     for (let j = 0; j < builds.length; j++) {
       const i = r % 2 ? builds.length - 1 - j : j;
@@ -106,6 +106,7 @@ try {
       if (r < 2) continue; // warm-up: tier-up to TurboFan
       t[i].rows.push(c1 - c0);
       t[i].columns.push(c2 - c1);
+      t[i].both.push(c2 - c0);
       t[i].rowsWall.push(rowsWall);
       t[i].columnsWall.push(columnsWall);
     }
@@ -119,7 +120,8 @@ try {
       `  ${b}: rows ${median(t[i].rows).toFixed(1)} [${median(t[i].rowsWall).toFixed(1)}],` +
         ` columns ${median(t[i].columns).toFixed(1)} [${median(t[i].columnsWall).toFixed(1)}]` +
         (i
-          ? `; paired ratio to the first: rows ${ratio(i, 'rows')}, columns ${ratio(i, 'columns')}`
+          ? `; paired ratio to the first: rows ${ratio(i, 'rows')}, columns ${ratio(i, 'columns')},` +
+            ` both ${ratio(i, 'both')}`
           : ''),
     ),
   );
