@@ -6,11 +6,10 @@
 //   public/sample.jpg                     photo-like landscape (seeded, deterministic)
 //   public/icons/icon.svg, favicon.svg    hand-written SVG app icon
 //   public/icons/*.png                    PNG renders of the icon
-import { chromium } from '@playwright/test';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CHROMIUM, CHROMIUM_ARGS } from './chromium.mjs';
+import { launchChromium } from './launchChromium.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SEED = 0x5eed_b10b;
@@ -686,11 +685,7 @@ async function renderSvgToPng(page, svg, size) {
 const fromDataUrl = (url) => Buffer.from(url.slice(url.indexOf(',') + 1), 'base64');
 
 async function main() {
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: CHROMIUM_ARGS,
-  });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage();
     await page.setContent('<!doctype html><title>art</title>');

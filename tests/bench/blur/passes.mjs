@@ -6,10 +6,9 @@
 // work does not count) and as wall time. Prints medians and, against the first build, the median
 // of the per-round ratios: on a shared machine only those mean much. Figures only.
 import { readFile } from 'node:fs/promises';
-import { chromium } from '@playwright/test';
 import { createServer } from 'vite';
-import { CHROMIUM, CHROMIUM_ARGS } from '../../../scripts/chromium.mjs';
 import { loadAverage, median, root } from './benchPage.mjs';
+import { launchChromium } from '../../../scripts/launchChromium.mjs';
 
 const [rounds, ...builds] = process.argv.slice(2);
 if (!rounds || builds.length === 0) {
@@ -32,11 +31,7 @@ const modules = await Promise.all(
   builds.map(async (b) => (b === 'committed' ? committed : (await readFile(b)).toString('base64'))),
 );
 
-const browser = await chromium.launch({
-  executablePath: CHROMIUM,
-  headless: true,
-  args: CHROMIUM_ARGS,
-});
+const browser = await launchChromium();
 try {
   const page = await browser.newPage();
   await page.evaluate(

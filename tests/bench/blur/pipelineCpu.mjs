@@ -4,19 +4,14 @@
 // baseline, round-robin. CPU time is the renderers' utime + stime from /proc, all threads: on a
 // shared machine it moves much less with the load than wall time. Prints figures only.
 import { readFile } from 'node:fs/promises';
-import { chromium } from '@playwright/test';
-import { CHROMIUM, CHROMIUM_ARGS } from '../../../scripts/chromium.mjs';
 import { loadAverage, median, openBench, startBenchServer } from './benchPage.mjs';
+import { launchChromium } from '../../../scripts/launchChromium.mjs';
 
 const rounds = Number(process.argv[2] ?? 7);
 const TICK_MS = 10; // USER_HZ is 100 on Linux
 
 const server = await startBenchServer(5292);
-const browser = await chromium.launch({
-  executablePath: CHROMIUM,
-  headless: true,
-  args: CHROMIUM_ARGS,
-});
+const browser = await launchChromium();
 try {
   const page = await browser.newPage();
   page.setDefaultTimeout(600_000);

@@ -1,10 +1,9 @@
 // npm run bench:work — the work library's throughput and latency in headless Debian Chromium.
 // Serves tests/bench/work/bench.html with vite (no app config), runs runWorkBench() in the page,
 // prints the figures, and as the last line one JSON object.
-import { chromium } from '@playwright/test';
 import { createServer } from 'vite';
 import { fileURLToPath } from 'node:url';
-import { CHROMIUM, CHROMIUM_ARGS } from '../../../scripts/chromium.mjs';
+import { launchChromium } from '../../../scripts/launchChromium.mjs';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const server = await createServer({
@@ -15,11 +14,7 @@ const server = await createServer({
 });
 await server.listen();
 const { port } = server.httpServer.address();
-const browser = await chromium.launch({
-  executablePath: CHROMIUM,
-  headless: true,
-  args: CHROMIUM_ARGS,
-});
+const browser = await launchChromium();
 try {
   const page = await browser.newPage();
   page.on('pageerror', (error) => console.error('page error:', error));
