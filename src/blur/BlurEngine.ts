@@ -13,6 +13,13 @@ export interface BlurJob {
   readonly rowBands?: number;
   runBand(index: number): void | Promise<void>;
   /**
+   * Fills `pixels` from `source` where the job does better than `pixels.set` at once: a
+   * two-thread job copies during its first band, row unit by row unit, while the helper already
+   * filters the rows copied so far. Either way the pixels are in place once the first band has
+   * run.
+   */
+  copyIn?(source: Uint8ClampedArray): void;
+  /**
    * Hands back what the job holds (a WASM engine reuses its memory for the next job). Call it
    * once `pixels` is no longer needed; a job never disposed only costs that reuse.
    */

@@ -3,7 +3,6 @@ import { BlurError } from './BlurError';
 import { chooseEngine, engineByName } from './chooseEngine';
 import type { BlurProgressOptions } from './runBlurJob';
 import { runBlurJob } from './runBlurJob';
-import { copyInto } from './wasmEngine';
 
 export interface GaussianBlurOptions extends BlurProgressOptions {
   /** Forces an engine (tests, benchmarks); by default the fastest measured on this device. */
@@ -29,7 +28,8 @@ export async function gaussianBlur(
   const engine = options.engine ? engineByName(options.engine) : await chooseEngine();
   const job = engine.createJob(width, height, sigma);
   try {
-    copyInto(job, pixels); // for a two-thread job, during its first band
+    if (job.copyIn) job.copyIn(pixels);
+    else job.pixels.set(pixels);
     await runBlurJob(job, options);
     pixels.set(job.pixels);
   } finally {

@@ -219,28 +219,6 @@ function newMemory(pages: number, shared: boolean): WebAssembly.Memory {
   return new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
 }
 
-/** The sources of two-thread jobs whose copy in overlaps their first pass (see `copyInto`). */
-const stagedCopies = new WeakMap<BlurJob, (source: Uint8ClampedArray) => void>();
-
-/**
- * Fills `job.pixels` from `source`: at once, or, for a two-thread job, during its first band, row
- * unit by row unit, while the helper already filters the rows copied so far. Either way the
- * pixels are in place once the first band has run.
- */
-export function copyInto(job: BlurJob, source: Uint8ClampedArray): void {
-  const stage = stagedCopies.get(job);
-  if (stage) stage(source);
-  else job.pixels.set(source);
-}
-
-/**
- * The same job on two threads over a shared memory: this thread and a helper worker take units
- * of each pass from shared counters; one message to the helper per job. The helper goes on to
- * the columns as soon as every row unit is finished (it waits on a counter, not for a message);
- * this thread, which may be a page's main thread and cannot block, waits there with
- * `Atomics.waitAsync`. Null when this context has no helper (the service worker, a page without
- * cross-origin isolation) or it is busy.
- */
 /** `Atomics.waitAsync` (ES2024; Chromium has it): the lib here is ES2022. */
 interface AtomicsWaitAsync {
   waitAsync?: (
@@ -251,6 +229,14 @@ interface AtomicsWaitAsync {
   ) => { async: false; value: string } | { async: true; value: Promise<string> };
 }
 
+/**
+ * The same job on two threads over a shared memory: this thread and a helper worker take units
+ * of each pass from shared counters; one message to the helper per job. The helper goes on to
+ * the columns as soon as every row unit is finished (it waits on a counter, not for a message);
+ * this thread, which may be a page's main thread and cannot block, waits there with
+ * `Atomics.waitAsync`. Null when this context has no helper (the service worker, a page without
+ * cross-origin isolation) or it is busy.
+ */
 function threadedJob(
   variant: WasmVariant,
   width: number,
@@ -352,12 +338,11 @@ function threadedJob(
     if (pending) pending.then(done, done);
     else done();
   };
-  const job: BlurJob = { pixels, bands: rowBands + colBands, rowBands, runBand, dispose };
-  stagedCopies.set(job, (pixelsIn) => {
+  const copyIn = (pixelsIn: Uint8ClampedArray) => {
     source = pixelsIn;
     Atomics.store(control, ctrl + COPIED, 0);
-  });
-  return job;
+  };
+  return { pixels, bands: rowBands + colBands, rowBands, runBand, copyIn, dispose };
 }
 
 export type { ThreadSupport, BlurHelper };
