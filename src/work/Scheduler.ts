@@ -112,7 +112,6 @@ export class Scheduler {
   /** Workers whose run() has not settled yet. */
   private working = 0;
   private waiters: { idle: boolean; resolve: () => void }[] = [];
-  /** Re-checks waiters while only store writes outside `track` are in flight (see notify). */
   private unsubscribe: (() => void)[] = [];
   private ran = 0;
   /** RUNNING work of other owners whose lock this scheduler is queued for (see recover). */
@@ -146,8 +145,9 @@ export class Scheduler {
       // Claims and results may ride in this realm's other transactions (a page's enqueues).
       this.o.store.offerRiders({
         take: (strict) => {
-          const taken = this.pending.filter((o) => strict || !o.strict);
-          this.pending = this.pending.filter((o) => !taken.includes(o));
+          if (strict) return this.pending.splice(0);
+          const taken = this.pending.filter((o) => !o.strict);
+          this.pending = this.pending.filter((o) => o.strict);
           return taken;
         },
         giveBack: (riders) => {

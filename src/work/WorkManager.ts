@@ -137,9 +137,7 @@ export class WorkManager {
 
   cancelAllWork(): Promise<void> {
     return this.cancel(async (w) =>
-      (
-        await Promise.all(['ENQUEUED', 'RUNNING', 'BLOCKED'].map((s) => w.byIndex('state', s)))
-      ).flat(),
+      (await Promise.all(['ENQUEUED', 'RUNNING', 'BLOCKED'].map((s) => w.inState(s)))).flat(),
     );
   }
 

@@ -105,11 +105,17 @@ export class Writer {
     return record;
   }
 
-  async byIndex(index: 'tags' | 'uniqueName' | 'state', key: string): Promise<WorkRecord[]> {
-    const values: unknown[] =
-      index === 'state'
-        ? await byState(this.tx, key)
-        : await this.tx.objectStore('work').index(index).getAll(key);
+  async byIndex(index: 'tags' | 'uniqueName', key: string): Promise<WorkRecord[]> {
+    return this.current(await this.tx.objectStore('work').index(index).getAll(key));
+  }
+
+  /** Every work in `state` (through the `due` index), as this transaction sees it. */
+  async inState(state: WorkState): Promise<WorkRecord[]> {
+    return this.current(await byState(this.tx, state));
+  }
+
+  /** The readable ones of `values`, as this transaction sees them (its own writes included). */
+  private async current(values: unknown[]): Promise<WorkRecord[]> {
     const out: WorkRecord[] = [];
     for (const value of values.filter(readable)) {
       const current = await this.get(value.id);
@@ -394,20 +400,18 @@ export class WorkStore {
     const top = await tx.store.openKeyCursor(null, 'prev');
     const cutoff = this.now() - maxAgeMs;
     let end: number | null = null;
+    let deleted = 0;
     if (top && top.key - keep > 0) {
       let cursor = await tx.store.openCursor(IDBKeyRange.upperBound(top.key - keep, true));
       while (cursor) {
         const at = typeof cursor.value === 'number' ? cursor.value : 0;
         if (at >= cutoff) break;
         end = cursor.key;
+        deleted++;
         cursor = await cursor.continue();
       }
     }
-    let deleted = 0;
-    if (end !== null) {
-      deleted = await tx.store.count(IDBKeyRange.upperBound(end));
-      await tx.store.delete(IDBKeyRange.upperBound(end));
-    }
+    if (end !== null) await tx.store.delete(IDBKeyRange.upperBound(end));
     await tx.done;
     return deleted;
   }
@@ -518,8 +522,9 @@ function revGuess(name: string): RevGuess {
   // When `last` was known (its writer's time, or when a read saw it as the head): an entry of
   // the log above it is no older than that.
   let lastAt = -Infinity;
-  const outstanding = new Set<number>();
-  const waiters: { left: Set<number>; done: () => void }[] = [];
+  // The one guess outstanding (`reserve` makes none while there is one), and who waits for it.
+  let outstanding: number | null = null;
+  let waiters: (() => void)[] = [];
   // Knowledge: every change in (base, through] was processed; `latest` has, for each record one
   // of them touched, the last rev that did (and whether it was left stored or deleted).
   let base: number | null = null;
@@ -527,11 +532,11 @@ function revGuess(name: string): RevGuess {
   const ahead = new Set<number>();
   const latest = new Map<string, { rev: number; stored: boolean }>();
   const end = (g: number): void => {
-    outstanding.delete(g);
-    for (let i = waiters.length - 1; i >= 0; i--) {
-      waiters[i].left.delete(g);
-      if (waiters[i].left.size === 0) waiters.splice(i, 1)[0].done();
-    }
+    if (outstanding !== g) return;
+    outstanding = null;
+    const woken = waiters;
+    waiters = [];
+    for (const wake of woken) wake();
   };
   const startAfresh = (rev: number): void => {
     base = through = rev;
@@ -544,8 +549,8 @@ function revGuess(name: string): RevGuess {
   };
   guess = {
     reserve: (now) => {
-      if (last === null || outstanding.size > 0 || now - lastAt > GUESS_FRESH_MS) return null;
-      outstanding.add(++last);
+      if (last === null || outstanding !== null || now - lastAt > GUESS_FRESH_MS) return null;
+      outstanding = ++last;
       return last;
     },
     unused: (g) => {
@@ -584,16 +589,14 @@ function revGuess(name: string): RevGuess {
       return known !== undefined && known.stored && known.rev === rev;
     },
     settled: (maxMs) =>
-      outstanding.size === 0
+      outstanding === null
         ? Promise.resolve()
         : new Promise<void>((resolve) => {
-            const waiter = { left: new Set(outstanding), done: () => resolve() };
-            waiters.push(waiter);
-            setTimeout(() => {
-              const i = waiters.indexOf(waiter);
-              if (i >= 0) waiters.splice(i, 1);
+            const timer = setTimeout(resolve, maxMs);
+            waiters.push(() => {
+              clearTimeout(timer);
               resolve();
-            }, maxMs);
+            });
           }),
   };
   guesses.set(name, guess);
