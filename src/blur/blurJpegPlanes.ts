@@ -158,9 +158,7 @@ async function encodePlanes(
   options: BlurProgressOptions & EncodeOptions,
 ): Promise<Blob> {
   const { quality } = checkEncodeOptions(options);
-  const { y, u, v, yStride, cStride, width, height } = at;
-  const planes = { y, u, v, yStride, cStride, width, height, subX: at.subX, subY: at.subY };
-  const job = jpegJob(memory, at.out, planes, quality, orientation);
+  const job = jpegJob(memory, at.out, at, quality, orientation); // the layout holds the planes
   const onProgress = (f: number) => options.onProgress?.(BLURRED + (ENCODED - BLURRED) * f);
   await runBlurJob(job, { ...options, onProgress });
   return new Blob(job.finish(), { type: 'image/jpeg' });
