@@ -241,25 +241,34 @@ const instances = new WeakMap<WebAssembly.Memory, JpegExports>();
 
 /** Whether this context can run the encoder (WebAssembly SIMD). */
 export function jpegEncoderAvailable(): boolean {
+  return encoderModule() !== null;
+}
+
+/** Compiled once per context; null where WebAssembly SIMD is missing. */
+function encoderModule(): WebAssembly.Module | null {
   module ??= compileBase64(jpegWasmSimd);
-  return module !== null;
+  return module;
 }
 
 function encoderOver(memory: WebAssembly.Memory): JpegExports {
-  module ??= compileBase64(jpegWasmSimd);
-  if (!module) throw new Error('WebAssembly SIMD is not available');
+  const compiled = encoderModule();
+  if (!compiled) throw new Error('WebAssembly SIMD is not available');
   let exports = instances.get(memory);
   if (!exports) {
-    const instance = new WebAssembly.Instance(module, { env: { memory } });
+    const instance = new WebAssembly.Instance(compiled, { env: { memory } });
     exports = instance.exports as unknown as JpegExports;
     instances.set(memory, exports);
   }
   return exports;
 }
 
+/** The most bytes one MCU row can take: every block of its MCUs at its bound. */
+function mcuRowBound(width: number, subX: number, subY: number): number {
+  return Math.ceil(width / (8 << subX)) * ((1 + subX) * (1 + subY) + 2) * BLOCK_BOUND;
+}
+
 function mcuRowsPerBand(width: number, subX: number, subY: number): number {
-  const rowBound = Math.ceil(width / (8 << subX)) * ((1 + subX) * (1 + subY) + 2) * BLOCK_BOUND;
-  return Math.max(1, Math.floor(BAND_BYTES / rowBound));
+  return Math.max(1, Math.floor(BAND_BYTES / mcuRowBound(width, subX, subY)));
 }
 
 /**
@@ -267,8 +276,7 @@ function mcuRowsPerBand(width: number, subX: number, subY: number): number {
  * (a bound for any content, so a band never overflows).
  */
 export function jpegRegionBytes(width: number, subX: number, subY: number): number {
-  const rowBound = Math.ceil(width / (8 << subX)) * ((1 + subX) * (1 + subY) + 2) * BLOCK_BOUND;
-  return TABLE_BYTES + mcuRowsPerBand(width, subX, subY) * rowBound + SLACK;
+  return TABLE_BYTES + mcuRowsPerBand(width, subX, subY) * mcuRowBound(width, subX, subY) + SLACK;
 }
 
 export interface JpegJob {
