@@ -5,7 +5,7 @@ import { dbName, openWorkDb } from './db';
 import { Observation, type WorkInfoListener } from './Observation';
 import { toWorkInfo, type WorkRecord } from './record';
 import type { PeriodicWorkRequest, WorkRequest } from './requests';
-import { WorkStore, type Writer } from './store';
+import { UNFINISHED, WorkStore, type Writer } from './store';
 import { applyUpdate, cancelTree, enqueuePlan, prune, type EnqueuePlan } from './transitions';
 import type {
   ExistingPeriodicWorkPolicy,
@@ -137,7 +137,7 @@ export class WorkManager {
 
   cancelAllWork(): Promise<void> {
     return this.cancel(async (w) =>
-      (await Promise.all(['ENQUEUED', 'RUNNING', 'BLOCKED'].map((s) => w.inState(s)))).flat(),
+      (await Promise.all(UNFINISHED.map((s) => w.inState(s)))).flat(),
     );
   }
 

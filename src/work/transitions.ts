@@ -302,7 +302,7 @@ export async function prune(
   expiredBefore?: (r: WorkRecord) => boolean,
 ): Promise<number> {
   const finished = (
-    await Promise.all(['SUCCEEDED', 'FAILED', 'CANCELLED'].map((s) => w.inState(s)))
+    await Promise.all((['SUCCEEDED', 'FAILED', 'CANCELLED'] as const).map((s) => w.inState(s)))
   ).flat();
   let count = 0;
   for (const r of finished) {
