@@ -33,11 +33,15 @@ export default defineConfig({
         test: { name: 'chromium', include: ['tests/unit/work/**/*.test.ts'], browser: browser() },
       },
       {
-        // Decode, encode, relaxed SIMD, the worker pool and the decoder fuzz need a browser.
+        // Decode, encode, relaxed SIMD, the worker pool and the decoder fuzz need a browser; so
+        // do the app's blur and save steps (OPFS and the real blur).
         extends: true,
         test: {
           name: 'chromium-blur',
-          include: ['tests/unit/blur/browser/**/*.browser.ts'],
+          include: [
+            'tests/unit/blur/browser/**/*.browser.ts',
+            'tests/unit/app/browser/**/*.browser.ts',
+          ],
           testTimeout: 60_000,
           browser: browser(),
         },

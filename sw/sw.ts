@@ -10,7 +10,7 @@ import { isAppMessage } from '../src/app/messages';
 import { installServiceWorkerExecutor } from '../src/work/installServiceWorkerExecutor.sw';
 import { WorkManager, type WorkQuery } from '../src/work';
 import { createAppWorkers } from '../src/app/work/appWorkers';
-import { createBlurEnv, inlineBlur } from '../src/app/work/blurEnv';
+import { createBlurEnv, inlineFileBlur } from '../src/app/work/blurEnv';
 import { e2eTrace } from '../src/app/work/e2eTrace';
 import { WORK_NAME } from '../src/app/work/names';
 import { testProbe } from '../src/app/work/testProbe';
@@ -69,7 +69,10 @@ self.addEventListener('notificationclick', (event) => {
 
 // The executor for when no tab leads: the same workers as the page's executor, with the blur
 // inline (a service worker cannot start workers; the blur yields in bands).
-const workers = createAppWorkers({ notify: showStepNotification, ...createBlurEnv(inlineBlur) });
+const workers = createAppWorkers({
+  notify: showStepNotification,
+  ...createBlurEnv(inlineFileBlur),
+});
 if (__E2E__) workers.push(...createTestWorkers({ context: 'sw' }));
 installServiceWorkerExecutor({ name: WORK_NAME, workers, trace: e2eTrace('sw') });
 

@@ -4,7 +4,7 @@ import { startExecutor } from '../work';
 import { createBlurPool } from '../blur/createBlurPool';
 import type { NotifyRequest } from './messages';
 import { createAppWorkers } from './work/appWorkers';
-import { createBlurEnv, type PixelBlur } from './work/blurEnv';
+import { BLURRED_JPEG, createBlurEnv, type FileBlur, type PixelBlur } from './work/blurEnv';
 import { e2eTrace } from './work/e2eTrace';
 import { WORK_NAME } from './work/names';
 import { createTestWorkers, probeWorkerTerminations } from './work/testWorkers';
@@ -14,12 +14,15 @@ declare const self: DedicatedWorkerGlobalScope;
 // A dedicated worker has no navigator.serviceWorker: the page shows notifications for it.
 const notify = (request: NotifyRequest): void => self.postMessage(request);
 
-// Heavy pixels go to a pool of blur workers; cancelling a blur terminates the worker doing it.
+// Blurs go to a pool of blur workers (decode, blur and encode there: a JPEG through its YUV
+// planes); cancelling a blur terminates the worker doing it.
 const pool = createBlurPool();
+const blurFile: FileBlur = (signal, file, level, onProgress) =>
+  pool.blurBlob(signal, file, { level, ...BLURRED_JPEG, onProgress });
 const blurPixels: PixelBlur = (signal, pixels, width, height, sigma, onProgress) =>
   pool.gaussianBlur(signal, pixels, width, height, sigma, { onProgress });
 
-const workers = createAppWorkers({ notify, ...createBlurEnv(blurPixels) });
+const workers = createAppWorkers({ notify, ...createBlurEnv(blurFile) });
 // The e2e build's counting and gated workers; the production bundle never contains them.
 if (__E2E__) {
   probeWorkerTerminations('worker');

@@ -100,7 +100,7 @@ test('the details pane shows a work’s resolved input, output and links to its 
     await field('Input, as resolved when it ran').locator('pre').innerText(),
   );
   expect(resolved).toMatchObject({ savedName: expect.stringMatching(/^Blurred Image /) });
-  expect(resolved.tmp).toMatch(/\.rgba$/);
+  expect(resolved.tmp).toMatch(/\.jpg$/);
   expect(JSON.parse(await field('Output').innerText())).toMatchObject({
     fileUrl: expect.stringMatching(/^\/files\/saved\//),
   });

@@ -17,21 +17,27 @@ import {
 } from './fileStore';
 import { BLUR, CLEANUP, SAVE, SLOW_MOTION_MS, STEP_TEXT, WORK_NAME, isBlurLevel } from './names';
 import type { NotifyRequest } from '../messages';
-import { readRawImage, writeRawImage, type RawImage } from './rawImage';
+import { readRawImage, type RawImage } from './rawImage';
 import { writeOrExplain } from './storageSpace';
 
 /** What the worker definitions need from the context that runs them. */
 export interface AppWorkerEnv {
   /** Shows a step's notification (through the service worker's registration). */
   notify(request: NotifyRequest): void | Promise<void>;
-  /** Decodes and blurs an image file at a level; pixels come back for a temporary file. */
+  /**
+   * Decodes and blurs an image file at a level, and encodes it as a JPEG (quality 0.85, as the
+   * codelab saves), for a temporary file that the save step stores as it is.
+   */
   blur(
     file: Blob,
     level: 1 | 2 | 3,
     signal: AbortSignal,
     onProgress: (p: number) => void,
-  ): Promise<RawImage>;
-  /** Encodes pixels as a JPEG (quality 0.85, as the codelab saves). */
+  ): Promise<{ blob: Blob; width: number; height: number }>;
+  /**
+   * Encodes pixels as a JPEG (quality 0.85): for a temporary file of raw pixels (`.rgba`), which
+   * blurs before this version wrote, that a save still queued from then finds.
+   */
   encodeJpeg(image: RawImage, signal: AbortSignal): Promise<Blob>;
 }
 
@@ -64,9 +70,9 @@ function blurWorker(env: AppWorkerEnv): AnyWorkerDefinition {
       (p) => void ctx.setProgress({ percent: Math.round(p * 90) }),
     );
     ctx.signal.throwIfAborted();
-    const tmp = `${ctx.id}.rgba`;
-    const full = await writeOrExplain('keep the blurred image', image.pixels.byteLength, () =>
-      writeRawImage('tmp', tmp, image),
+    const tmp = `${ctx.id}${BLURRED_SUFFIX}`;
+    const full = await writeOrExplain('keep the blurred image', image.blob.size, () =>
+      writeFileAtomic('tmp', tmp, image.blob),
     );
     if (full) return failure({ error: full });
     await ctx.setProgress({ percent: 100 });
@@ -80,10 +86,8 @@ function saveWorker(env: AppWorkerEnv): AnyWorkerDefinition {
     if (typeof tmp !== 'string' || typeof savedName !== 'string')
       return failure({ error: 'The save work was given no blurred image.' });
     await stepStart(env, SAVE, ctx.input, ctx.signal);
-    const image = await readRawImage('tmp', tmp);
-    if (!image) return failure({ error: 'The blurred image to save was lost; start again.' });
-    await ctx.setProgress({ percent: 30 });
-    const jpeg = await env.encodeJpeg(image, ctx.signal);
+    const jpeg = await readBlurred(env, tmp, ctx.signal, () => ctx.setProgress({ percent: 30 }));
+    if (!jpeg) return failure({ error: 'The blurred image to save was lost; start again.' });
     ctx.signal.throwIfAborted();
     const full = await writeOrExplain('save the image', jpeg.size, () =>
       writeFileAtomic('saved', savedName, jpeg),
@@ -99,6 +103,33 @@ function saveWorker(env: AppWorkerEnv): AnyWorkerDefinition {
     await env.notify({ type: 'notify', title: 'Image saved', body: savedName, fileUrl });
     return success({ fileUrl, fileName: savedName });
   });
+}
+
+/** The blur step's temporary file: `<work id>.jpg`, the JPEG to save. */
+const BLURRED_SUFFIX = '.jpg';
+/** Raw pixels, which the blur step wrote before it encoded (see `readBlurred`). */
+const RAW_SUFFIX = '.rgba';
+
+/**
+ * The JPEG to save from the blur's temporary file (null when it is gone or unreadable). A save
+ * queued by an earlier version may find raw pixels (`.rgba`) instead: those are encoded here.
+ */
+async function readBlurred(
+  env: AppWorkerEnv,
+  tmp: string,
+  signal: AbortSignal,
+  onRead: () => Promise<void>,
+): Promise<Blob | null> {
+  if (tmp.endsWith(RAW_SUFFIX)) {
+    const image = await readRawImage('tmp', tmp);
+    if (!image) return null;
+    await onRead();
+    return env.encodeJpeg(image, signal);
+  }
+  const jpeg = await readFile('tmp', tmp);
+  if (!jpeg || jpeg.size === 0) return null;
+  await onRead();
+  return jpeg;
 }
 
 /** The blur's image: a stored copy of a chosen file, or an image that ships with the app. */
@@ -139,7 +170,7 @@ async function removeUnreferencedTemporaries(selfId: string): Promise<number> {
   const manager = await openManager();
   let removed = 0;
   for (const name of await listNames('tmp')) {
-    const id = name.replace(PARTIAL_PREFIX, '').replace(/\.rgba$/, '');
+    const id = name.replace(PARTIAL_PREFIX, '').replace(/\.(jpg|rgba)$/, '');
     if (id !== selfId && (await isStillNeeded(manager, id))) continue;
     if (await removeFile('tmp', name)) removed++;
   }

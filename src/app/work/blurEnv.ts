@@ -1,8 +1,7 @@
-import { decodeImage, encodeImage, gaussianBlur, sigmaForLevel } from '../../blur';
+import { blurBlob, encodeImage, type BlurBlobResult } from '../../blur';
 import type { AppWorkerEnv } from './appWorkers';
-import type { RawImage } from './rawImage';
 
-/** Blurs decoded pixels: in a pool worker from the page's executor, inline in the service worker. */
+/** Decoded pixels blurred in a pool worker (the e2e build's pool test worker). */
 export type PixelBlur = (
   signal: AbortSignal,
   pixels: Uint8ClampedArray<ArrayBuffer>,
@@ -12,31 +11,41 @@ export type PixelBlur = (
   onProgress: (fraction: number) => void,
 ) => Promise<Uint8ClampedArray<ArrayBuffer>>;
 
-/** The inline blur, for contexts that cannot start workers: it yields in bands. */
-export const inlineBlur: PixelBlur = async (signal, pixels, width, height, sigma, onProgress) => {
-  await gaussianBlur(pixels, width, height, sigma, { signal, onProgress });
-  return pixels; // blurred in place
-};
+/** A file blurred at a level and encoded as a JPEG: `blurBlob`, in a pool worker or inline. */
+export type FileBlur = (
+  signal: AbortSignal,
+  file: Blob,
+  level: 1 | 2 | 3,
+  onProgress: (fraction: number) => void,
+) => Promise<BlurBlobResult>;
+
+/** What the blur step writes: a JPEG at quality 0.85, as the codelab saves. */
+export const BLURRED_JPEG = { type: 'image/jpeg', quality: 0.85 } as const;
 
 /**
- * Decode (header first, orientation applied) → Gaussian blur at the level's sigma → raw pixels
- * for the temporary file; save encodes them as JPEG at quality 0.85, as the codelab does.
+ * The inline file blur, for the service worker: `blurBlob` yields in bands between its steps
+ * (no ImageDecoder there, so a JPEG takes the RGBA path through a canvas).
  */
-export function createBlurEnv(blurPixels: PixelBlur): Pick<AppWorkerEnv, 'blur' | 'encodeJpeg'> {
+export const inlineFileBlur: FileBlur = (signal, file, level, onProgress) =>
+  blurBlob(file, { level, ...BLURRED_JPEG, signal, onProgress });
+
+/**
+ * The blur step: decode (header first, orientation applied) → Gaussian blur at the level's σ →
+ * JPEG, all in `blurBlob` (a JPEG through its YUV planes where ImageDecoder exists: no canvas,
+ * ~0.7× the decoded size at peak). The save step then stores that file as it is.
+ * `encodeJpeg` is for a temporary file of raw pixels that an earlier version's blur left for a
+ * save still queued.
+ */
+export function createBlurEnv(blurFile: FileBlur): Pick<AppWorkerEnv, 'blur' | 'encodeJpeg'> {
   return {
-    async blur(file, level, signal, onProgress): Promise<RawImage> {
-      const image = await decodeImage(file, { signal });
-      onProgress(0.1);
-      const sigma = sigmaForLevel(level, image.width, image.height);
-      const pixels = await blurPixels(signal, image.pixels, image.width, image.height, sigma, (p) =>
-        onProgress(0.1 + 0.9 * p),
-      );
-      return { width: image.width, height: image.height, pixels };
+    async blur(file, level, signal, onProgress) {
+      const { blob, width, height } = await blurFile(signal, file, level, onProgress);
+      return { blob, width, height };
     },
     async encodeJpeg(image, signal): Promise<Blob> {
       signal.throwIfAborted();
       const pixels = image.pixels as Uint8ClampedArray<ArrayBuffer>;
-      return encodeImage(pixels, image.width, image.height, { type: 'image/jpeg', quality: 0.85 });
+      return encodeImage(pixels, image.width, image.height, BLURRED_JPEG);
     },
   };
 }
