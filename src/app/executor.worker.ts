@@ -17,14 +17,14 @@ const notify = (request: NotifyRequest): void => self.postMessage(request);
 // Blurs go to a pool of blur workers (decode, blur and encode there: a JPEG through its YUV
 // planes); cancelling a blur terminates the worker doing it.
 const pool = createBlurPool();
-const blurFile: FileBlur = (signal, file, level, onProgress) =>
+const blurFile: FileBlur = (file, level, signal, onProgress) =>
   pool.blurBlob(signal, file, { level, ...BLURRED_JPEG, onProgress });
-const blurPixels: PixelBlur = (signal, pixels, width, height, sigma, onProgress) =>
-  pool.gaussianBlur(signal, pixels, width, height, sigma, { onProgress });
 
 const workers = createAppWorkers({ notify, ...createBlurEnv(blurFile) });
 // The e2e build's counting and gated workers; the production bundle never contains them.
 if (__E2E__) {
+  const blurPixels: PixelBlur = (signal, pixels, width, height, sigma, onProgress) =>
+    pool.gaussianBlur(signal, pixels, width, height, sigma, { onProgress });
   probeWorkerTerminations('worker');
   workers.push(...createTestWorkers({ context: 'worker', blurPixels }));
 }

@@ -86,8 +86,10 @@ function saveWorker(env: AppWorkerEnv): AnyWorkerDefinition {
     if (typeof tmp !== 'string' || typeof savedName !== 'string')
       return failure({ error: 'The save work was given no blurred image.' });
     await stepStart(env, SAVE, ctx.input, ctx.signal);
-    const jpeg = await readBlurred(env, tmp, ctx.signal, () => ctx.setProgress({ percent: 30 }));
-    if (!jpeg) return failure({ error: 'The blurred image to save was lost; start again.' });
+    const blurred = await readBlurred(tmp);
+    if (!blurred) return failure({ error: 'The blurred image to save was lost; start again.' });
+    await ctx.setProgress({ percent: 30 });
+    const jpeg = blurred instanceof Blob ? blurred : await env.encodeJpeg(blurred, ctx.signal);
     ctx.signal.throwIfAborted();
     const full = await writeOrExplain('save the image', jpeg.size, () =>
       writeFileAtomic('saved', savedName, jpeg),
@@ -109,27 +111,17 @@ function saveWorker(env: AppWorkerEnv): AnyWorkerDefinition {
 const BLURRED_SUFFIX = '.jpg';
 /** Raw pixels, which the blur step wrote before it encoded (see `readBlurred`). */
 const RAW_SUFFIX = '.rgba';
+/** Either suffix, at the end of a temporary file's name (the rest is its blur's work id). */
+const TEMP_SUFFIX = /\.(jpg|rgba)$/;
 
 /**
- * The JPEG to save from the blur's temporary file (null when it is gone or unreadable). A save
- * queued by an earlier version may find raw pixels (`.rgba`) instead: those are encoded here.
+ * The blur's temporary file: the JPEG to save, or, left by an earlier version's blur for a save
+ * queued then, raw pixels (`.rgba`) still to encode. Null when it is gone or unreadable.
  */
-async function readBlurred(
-  env: AppWorkerEnv,
-  tmp: string,
-  signal: AbortSignal,
-  onRead: () => Promise<void>,
-): Promise<Blob | null> {
-  if (tmp.endsWith(RAW_SUFFIX)) {
-    const image = await readRawImage('tmp', tmp);
-    if (!image) return null;
-    await onRead();
-    return env.encodeJpeg(image, signal);
-  }
+async function readBlurred(tmp: string): Promise<Blob | RawImage | null> {
+  if (tmp.endsWith(RAW_SUFFIX)) return readRawImage('tmp', tmp);
   const jpeg = await readFile('tmp', tmp);
-  if (!jpeg || jpeg.size === 0) return null;
-  await onRead();
-  return jpeg;
+  return jpeg && jpeg.size > 0 ? jpeg : null;
 }
 
 /** The blur's image: a stored copy of a chosen file, or an image that ships with the app. */
@@ -170,7 +162,7 @@ async function removeUnreferencedTemporaries(selfId: string): Promise<number> {
   const manager = await openManager();
   let removed = 0;
   for (const name of await listNames('tmp')) {
-    const id = name.replace(PARTIAL_PREFIX, '').replace(/\.(jpg|rgba)$/, '');
+    const id = name.replace(PARTIAL_PREFIX, '').replace(TEMP_SUFFIX, '');
     if (id !== selfId && (await isStillNeeded(manager, id))) continue;
     if (await removeFile('tmp', name)) removed++;
   }

@@ -1,4 +1,4 @@
-import { blurBlob, encodeImage, type BlurBlobResult } from '../../blur';
+import { blurBlob, encodeImage } from '../../blur';
 import type { AppWorkerEnv } from './appWorkers';
 
 /** Decoded pixels blurred in a pool worker (the e2e build's pool test worker). */
@@ -12,12 +12,7 @@ export type PixelBlur = (
 ) => Promise<Uint8ClampedArray<ArrayBuffer>>;
 
 /** A file blurred at a level and encoded as a JPEG: `blurBlob`, in a pool worker or inline. */
-export type FileBlur = (
-  signal: AbortSignal,
-  file: Blob,
-  level: 1 | 2 | 3,
-  onProgress: (fraction: number) => void,
-) => Promise<BlurBlobResult>;
+export type FileBlur = AppWorkerEnv['blur'];
 
 /** What the blur step writes: a JPEG at quality 0.85, as the codelab saves. */
 export const BLURRED_JPEG = { type: 'image/jpeg', quality: 0.85 } as const;
@@ -26,7 +21,7 @@ export const BLURRED_JPEG = { type: 'image/jpeg', quality: 0.85 } as const;
  * The inline file blur, for the service worker: `blurBlob` yields in bands between its steps
  * (no ImageDecoder there, so a JPEG takes the RGBA path through a canvas).
  */
-export const inlineFileBlur: FileBlur = (signal, file, level, onProgress) =>
+export const inlineFileBlur: FileBlur = (file, level, signal, onProgress) =>
   blurBlob(file, { level, ...BLURRED_JPEG, signal, onProgress });
 
 /**
@@ -38,10 +33,7 @@ export const inlineFileBlur: FileBlur = (signal, file, level, onProgress) =>
  */
 export function createBlurEnv(blurFile: FileBlur): Pick<AppWorkerEnv, 'blur' | 'encodeJpeg'> {
   return {
-    async blur(file, level, signal, onProgress) {
-      const { blob, width, height } = await blurFile(signal, file, level, onProgress);
-      return { blob, width, height };
-    },
+    blur: blurFile,
     async encodeJpeg(image, signal): Promise<Blob> {
       signal.throwIfAborted();
       const pixels = image.pixels as Uint8ClampedArray<ArrayBuffer>;
