@@ -43,6 +43,9 @@ interface Run {
   stopped: boolean;
   /** The worker's run() has settled: nothing left to abort. */
   settled: boolean;
+  /** Resolves when the worker's run() has settled, however. */
+  done: Promise<void>;
+  returned: () => void;
 }
 
 export interface DrainOptions {
@@ -67,6 +70,20 @@ const combineWorker: AnyWorkerDefinition = {
   run: (ctx: WorkerContext) => ({ type: 'success', output: ctx.input }),
 };
 
+/**
+ * The lease of one executor (a Scheduler): held from its first start until it is closed or dies,
+ * so that work RUNNING under `owner` has a live runner exactly while this lock is held.
+ */
+export function ownerLockName(name: string, owner: string): string {
+  return `work:${name}:owner:${owner}`;
+}
+
+/**
+ * A work's own lock. A stopped run whose worker has not returned yet holds it (the work is
+ * ENQUEUED again, and a worker's signal is only a request), and so did every run in schema
+ * versions 1–3 (the upgrade closes an older context's connection, not its worker). A launch of
+ * work that has run before claims inside it, and recovery waits for it: never two runs at once.
+ */
 export function workLockName(name: string, id: string): string {
   return `work:${name}:run:${id}`;
 }
@@ -90,8 +107,8 @@ export class Scheduler {
   private readonly hints = new Map<string, WorkRecord>();
   private pending: Rider[] = [];
   private committing = false;
-  /** Launches waiting for their work's lock: their claims join the next commit. */
-  private locking = 0;
+  /** This scheduler's lease (`ownerLockName`): its release, once granted. */
+  private lease: Promise<() => void> | undefined;
   /** Runs whose worker has settled and whose result is being committed: their slot is free. */
   private readonly finishing = new Set<string>();
   /** The last scan saw every due work; until a timer, a constraint change or `rescan()`. */
@@ -114,7 +131,7 @@ export class Scheduler {
   private waiters: { idle: boolean; resolve: () => void }[] = [];
   private unsubscribe: (() => void)[] = [];
   private ran = 0;
-  /** RUNNING work of other owners whose lock this scheduler is queued for (see recover). */
+  /** RUNNING work of other owners whose lease this scheduler is queued for (see recover). */
   private readonly awaitingOwner = new Map<string, AbortController>();
   private killed: Promise<void>;
   private kill_: () => void = () => undefined;
@@ -135,6 +152,10 @@ export class Scheduler {
   async start(): Promise<void> {
     if (this.accepting || this.dead) return;
     this.trace('start');
+    // Nothing is claimed before the lease is held (lease, then claim). It may wait while
+    // another context recovers what an earlier run of this scheduler left RUNNING.
+    await this.holdLease();
+    if (this.accepting || this.dead) return;
     this.accepting = true;
     // Started again after a stop (leadership given up and taken back): what was heard is stale.
     this.scanClean = false;
@@ -180,7 +201,11 @@ export class Scheduler {
     return { ran: this.ran - before, remaining: left.records.length > 0 };
   }
 
-  /** Stops taking new work, and waits for the runs in flight to end. */
+  /**
+   * Stops taking new work, and waits for the runs in flight to end. The lease stays held (the
+   * scheduler may start again): what this scheduler left RUNNING without a run (a result whose
+   * commit failed) is recovered here, since no one else may while the lease is held.
+   */
   async stop(): Promise<void> {
     this.trace('stop', { runs: [...this.runs.keys()] });
     this.accepting = false;
@@ -188,11 +213,18 @@ export class Scheduler {
     this.stopAwaitingOwners();
     for (const u of this.unsubscribe.splice(0)) u();
     await this.whenIdle();
+    if (!this.lease || this.dead) return;
+    // If this fails (the connection closed for an upgrade, say), whoever recovers after this
+    // executor lets go of its lease re-enqueues the work.
+    await this.track(this.recoverOwn()).catch((error: unknown) =>
+      this.trace('recover-own-failed', { error: String(error) }),
+    );
   }
 
-  /** Stops, then closes this scheduler's connection and channel. */
+  /** Stops, lets go of the lease, then closes this scheduler's connection and channel. */
   async close(): Promise<void> {
     await this.stop();
+    this.letGoLease();
     this.o.store.hub.close();
     this.o.store.close();
   }
@@ -211,7 +243,25 @@ export class Scheduler {
       }
     }
     this.kill_();
+    this.letGoLease();
     this.o.store.close();
+  }
+
+  /** Takes this scheduler's lease, once: resolves when it is held. */
+  private async holdLease(): Promise<void> {
+    this.lease ??= new Promise((granted, failed) => {
+      this.o.locks
+        .request(ownerLockName(this.o.name, this.owner), {}, () => {
+          this.trace('lease');
+          return new Promise<void>((letGo) => granted(letGo));
+        })
+        .catch(failed);
+    });
+    await this.lease;
+  }
+
+  private letGoLease(): void {
+    void this.lease?.then((letGo) => letGo());
   }
 
   /** Resolves when nothing is being claimed, run, recovered or scanned. */
@@ -428,9 +478,7 @@ export class Scheduler {
 
   /**
    * Wakes at clock time `at` (counted from the clock's now: the scan may have taken a while).
-   * A pending `retrySoon` stays armed: clearing it here left a work whose lock was briefly taken
-   * (just recovered) ENQUEUED until the next re-scan, up to 30 s later. A timer already armed
-   * for no later stays: firing early only pumps (and recovers) sooner, and the pump re-arms;
+   * A timer already armed for no later stays: firing early only pumps (and recovers) sooner, and the pump re-arms;
    * re-arming on every pump cost a clear and a set per work.
    */
   private arm(at: number): void {
@@ -451,30 +499,38 @@ export class Scheduler {
     this.timer = this.retryTimer = null;
   }
 
-  /** Lock, then claim: the per-work lock is held from before the claim until the run ends. */
+  /**
+   * Lease, then claim: the claim (ENQUEUED → RUNNING, attempt + 1, this owner) is one
+   * transaction, so two contexts never both claim an attempt, and this scheduler's lease, held
+   * since it started, tells every other context that the run is alive until it ends. Work that
+   * has run before is claimed inside its own lock, which a stopped run's worker that has not
+   * returned yet still holds (see `stopRun`); the claim takes only the attempt it was decided on.
+   */
   private launch(hint: WorkRecord): void {
     const id = hint.id;
     this.runs.set(id, 'claiming');
     this.hints.delete(id);
     this.delayMet.delete(id);
-    const lockName = workLockName(this.o.name, id);
-    let taken = true;
-    const lockSettled = this.lockTaken();
-    const locked = this.o.locks.request(lockName, { ifAvailable: true }, async (lock) => {
-      taken = lock !== null;
-      this.trace('launch', { id, rev: hint.rev, lock: taken });
-      if (!lock || this.dead) return lockSettled();
-      const claimed = this.commit(false, async (w) => {
+    const claimNow = () =>
+      this.commit(false, async (w) => {
         w.know(hint); // as heard: checked by rev in the same transaction
-        return claim(w, await w.get(id), this.owner);
+        const r = await w.get(id);
+        return r?.runAttemptCount === hint.runAttemptCount ? claim(w, r, this.owner) : null;
       });
-      lockSettled(); // the claim is queued: the commit may go once the other launches' are too
+    let taken = true;
+    const run = async () => {
+      const claimed =
+        hint.runAttemptCount === 0
+          ? claimNow()
+          : this.o.locks.request(workLockName(this.o.name, id), { ifAvailable: true }, (lock) =>
+              (taken = lock !== null) && !this.dead ? claimNow() : null,
+            );
+      this.trace('launch', { id, rev: hint.rev, lock: taken });
       const record = await claimed;
       this.trace('claim', { id, claimed: !!record, attempt: record?.runAttemptCount });
       if (record && !this.dead) await Promise.race([this.execute(record), this.killed]);
-    });
-    this.background(locked, () => {
-      lockSettled();
+    };
+    this.background(run(), () => {
       this.runs.delete(id);
       this.finishing.delete(id);
       if (taken) this.requestPump();
@@ -483,25 +539,8 @@ export class Scheduler {
   }
 
   /**
-   * Counts a launch waiting for its lock; the returned function (idempotent) ends the wait. The
-   * group commit holds back while launches wait, so that claims taken together (and a result
-   * committed while the next work's lock was being taken) share one transaction.
-   */
-  private lockTaken(): () => void {
-    this.locking++;
-    let waiting = true;
-    return () => {
-      if (!waiting) return;
-      waiting = false;
-      this.locking--;
-      this.kickCommit();
-    };
-  }
-
-  /**
-   * An ENQUEUED work's lock was taken: another context is between its lock and its claim, or a
-   * recovery has just let go (Chromium may still report a lock held for a moment after its
-   * callback settled). Look again shortly; once claimed elsewhere, the scan no longer sees it.
+   * The work's own lock was taken: an earlier attempt's worker is still running somewhere (it
+   * was stopped and has not returned), or a recovery holds it for a moment. Look again shortly.
    */
   private retrySoon(): void {
     if (this.retryTimer !== null || !this.accepting) return;
@@ -515,6 +554,7 @@ export class Scheduler {
   private async execute(record: WorkRecord): Promise<void> {
     const token = { id: record.id, owner: this.owner, attempt: record.runAttemptCount };
     const interval = this.o.progressIntervalMs ?? 100;
+    let returned = () => undefined as void;
     const run: Run = {
       token,
       record,
@@ -522,6 +562,8 @@ export class Scheduler {
       progress: new ProgressWriter(this.o.store, token, this.o.clock, interval),
       stopped: false,
       settled: false,
+      done: new Promise<void>((resolve) => (returned = resolve)),
+      returned,
     };
     this.runs.set(record.id, run);
     // A constraint may have been lost between the scan and the claim.
@@ -532,7 +574,9 @@ export class Scheduler {
       this.o.runTimeoutMs ?? 10 * MINUTE,
     );
     try {
-      const outcome = await this.working_(this.invoke(run));
+      const invoked = this.invoke(run);
+      void invoked.finally(run.returned);
+      const outcome = await this.working_(invoked);
       run.settled = true;
       if (run.stopped || this.dead) return;
       await run.progress.flush();
@@ -542,7 +586,7 @@ export class Scheduler {
         return complete(w, token, outcome);
       });
       // The worker is done: its slot takes the next work, whose claim can join this result's
-      // transaction (the lock stays held until the result commits).
+      // transaction (the work stays this run's until the result commits).
       this.finishing.add(record.id);
       this.requestPump();
       const committed = await result;
@@ -566,14 +610,29 @@ export class Scheduler {
     }
   }
 
-  /** Stops a run (timeout, lost constraint, the driver): re-enqueued now, worker aborted. */
+  /**
+   * Stops a run (timeout, lost constraint, the driver): re-enqueued now, worker aborted. Until
+   * the worker returns, the work's own lock (taken before it is ENQUEUED again) keeps every
+   * context from starting it again: aborting its signal only asks the worker to stop.
+   */
   private async stopRun(run: Run, reason: StopReason): Promise<void> {
     if (run.stopped || this.dead) return;
     this.trace('stop-run', { id: run.token.id, reason });
     run.stopped = true;
     run.progress.cancel();
     run.controller.abort(new DOMException(reason, 'AbortError'));
+    if (!run.settled) await this.holdUntilReturned(run);
     await this.o.store.mutate(true, (w) => complete(w, run.token, { type: 'stop', reason }));
+  }
+
+  /** Takes the work's own lock for as long as its stopped worker has not returned. */
+  private holdUntilReturned(run: Run): Promise<void> {
+    return new Promise((held) => {
+      void this.o.locks.request(workLockName(this.o.name, run.token.id), {}, () => {
+        held();
+        return Promise.race([run.done, this.killed]);
+      });
+    });
   }
 
   private async invoke(run: Run): Promise<Outcome> {
@@ -595,16 +654,24 @@ export class Scheduler {
     }
   }
 
+  /**
+   * Re-enqueues RUNNING work whose runner is gone: another owner's whose lease is free (its
+   * context closed or crashed), and this scheduler's own that no run of it holds (a result whose
+   * commit failed). Work whose owner still holds its lease is recovered the moment it lets go.
+   */
   private async recover(): Promise<void> {
     if (this.dead) return;
     for (const r of await this.o.store.running()) {
       if (this.runs.has(r.id) || r.owner === null) continue;
       const token = { id: r.id, owner: r.owner, attempt: r.runAttemptCount };
-      const recovered = await this.o.locks.request(
-        workLockName(this.o.name, r.id),
-        { ifAvailable: true },
-        async (lock) =>
-          lock && !this.dead ? this.o.store.mutate(true, (w) => recover(w, token)) : null,
+      if (token.owner === this.owner) {
+        const recovered = await this.o.store.mutate(true, (w) => recover(w, token));
+        this.trace('recover-own', { id: r.id, recovered });
+        if (recovered) this.rescanReleased();
+        continue;
+      }
+      const recovered = await this.whenRunnerGone(token, true, () =>
+        this.dead ? null : this.o.store.mutate(true, (w) => recover(w, token)),
       );
       this.trace('recover', { id: r.id, from: r.owner.slice(0, 8), recovered });
       if (recovered === null) this.recoverWhenFree(token);
@@ -612,32 +679,66 @@ export class Scheduler {
     }
   }
 
+  /** This scheduler's own RUNNING work that no run of it holds. */
+  private async recoverOwn(): Promise<void> {
+    for (const r of await this.o.store.running()) {
+      if (r.owner !== this.owner || this.runs.has(r.id)) continue;
+      const token = { id: r.id, owner: r.owner, attempt: r.runAttemptCount };
+      const recovered = await this.o.store.mutate(true, (w) => recover(w, token));
+      this.trace('recover-own', { id: r.id, recovered });
+    }
+  }
+
   /**
-   * Launches the work just recovered once its lock is let go: the broadcast of the recovery
-   * arrives while the lock is still held, so the launch it prompts finds the lock taken.
+   * Runs `then` holding the locks that say the attempt's runner is alive: its owner's lease, and
+   * the work's own lock (a v1–v3 run, or a stopped worker that has not returned). With
+   * `ifAvailable`, null (and `then` not run) while either is held; otherwise queued until both
+   * are free (`signal` gives up).
+   */
+  private whenRunnerGone<T>(
+    token: AttemptToken,
+    ifAvailable: boolean,
+    then: () => Promise<T> | T,
+    signal?: AbortSignal,
+  ): Promise<T | null> {
+    const options = ifAvailable ? { ifAvailable } : { signal };
+    return this.o.locks.request(ownerLockName(this.o.name, token.owner), options, (lease) =>
+      lease
+        ? this.o.locks.request(workLockName(this.o.name, token.id), options, (lock) =>
+            lock ? then() : null,
+          )
+        : null,
+    );
+  }
+
+  /**
+   * Launches the work just recovered once the recovery has let go of the locks it held: the
+   * broadcast of the recovery arrives while they are still held.
    */
   private rescanReleased(): void {
     if (this.accepting) this.rescan();
   }
 
   /**
-   * The work's lock is still held: by a live runner elsewhere (it will commit), or by a context
-   * being torn down (a closed tab's worker lets go of its locks one by one). Queue for the lock,
-   * so that the work is recovered the moment its old runner lets go — never before.
+   * The work's owner still holds its lease: it is alive and will commit, or its context is being
+   * torn down (a closed tab's worker lets go of its locks one by one). Queue for the lease, so
+   * that the work is recovered the moment its old runner lets go — never before.
    */
   private recoverWhenFree(token: AttemptToken): void {
     if (this.awaitingOwner.has(token.id)) return;
     const waiting = new AbortController();
     this.awaitingOwner.set(token.id, waiting);
-    const lockName = workLockName(this.o.name, token.id);
-    void this.o.locks
-      .request(lockName, { signal: waiting.signal }, async () =>
+    void this.whenRunnerGone(
+      token,
+      false,
+      () =>
         // Counted as busy once granted: a stop() meanwhile waits for this write (untracked, its
         // end woke no waiter, and stopping a paused executor hung about one run in four).
         this.dead || !this.accepting
           ? false
           : this.track(this.o.store.mutate(true, (w) => recover(w, token))),
-      )
+      waiting.signal,
+    )
       .then((recovered) => {
         this.trace('recovered-when-free', { id: token.id, recovered });
         if (recovered) this.rescanReleased();
@@ -654,8 +755,8 @@ export class Scheduler {
   /**
    * Group commit: claims and results queued together share one transaction (strict if any of
    * them is), so that a busy executor spends fewer transactions per work; each op keeps its own
-   * result. Ops wait one task (others queued meanwhile join), for launches still taking their
-   * locks (their claims join), and for the transaction in flight (the next one takes them all).
+   * result. Ops wait one task (others queued meanwhile join) and for the transaction in flight
+   * (the next one takes them all).
    */
   private commit<T>(strict: boolean, op: (w: Writer) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -665,14 +766,14 @@ export class Scheduler {
   }
 
   private kickCommit(): void {
-    if (this.committing || this.locking > 0 || !this.pending.length) return;
+    if (this.committing || !this.pending.length) return;
     void this.commitPending();
   }
 
   private async commitPending(): Promise<void> {
     this.committing = true;
     try {
-      while (this.pending.length && this.locking === 0) {
+      while (this.pending.length) {
         // After this realm's transactions in flight (an enqueue, say): a transaction created
         // behind one of them must read back every record it assumes before it may commit, and
         // holds up everything queued behind it meanwhile (see RevGuess.trusts in store.ts).
@@ -683,7 +784,6 @@ export class Scheduler {
         // worker callbacks, not from timers, so Chromium's clamp of nested timers never builds
         // up; a MessageChannel hop measured no faster in bench:work.
         await new Promise((resolve) => setTimeout(resolve, 0));
-        if (this.locking > 0) break; // a launch is taking its lock: its claim joins the next
         const ops = this.pending.splice(0);
         if (!ops.length) break;
         const strict = ops.some((o) => o.strict);
@@ -701,7 +801,7 @@ export class Scheduler {
     } finally {
       this.committing = false;
     }
-    this.kickCommit(); // ops queued behind launches that were still taking their locks
+    this.kickCommit(); // ops queued while the last transaction was closing
   }
 
   /** Automatic retention: finished work kept `keepResultsForMs`, at least a day. */

@@ -67,6 +67,12 @@ export const MIGRATIONS: readonly ((db: UpgradeDb, tx: UpgradeTx) => void)[] = [
     tx.objectStore('revs').deleteIndex('head');
     tx.objectStore('work').deleteIndex('state');
   },
+  // 4: no change to the stores. A run's lease moves from a Web Lock per work to one per
+  // executor (its owner: see ownerLockName in Scheduler.ts), which an older version would not
+  // see: its recovery would take work this version runs. The upgrade closes every older
+  // context's connection (versionchange) before this version writes, so the two rules never
+  // run side by side; recovery still waits for an older runner's per-work lock.
+  () => undefined,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -29,7 +29,7 @@ export interface Executor {
   readonly scheduler: Scheduler;
   /** Resolves once this context holds the scheduler lock and has started. */
   readonly leading: Promise<void>;
-  /** Gives up the lock at once (runs in flight finish under their own per-work locks). */
+  /** Gives up the lock at once (runs in flight finish under this executor's lease). */
   pause(): Promise<void>;
   /** Queues for the lock again after `pause()`. */
   resume(): void;

@@ -10,9 +10,11 @@ import {
   WorkManager,
 } from '../../../src/work/index';
 import { createScheduler } from '../../../src/work/startExecutor';
-import { browserLocks, MemoryLocks } from '../../../src/work/locks';
-import { schedulerLockName, workLockName } from '../../../src/work/Scheduler';
+import { browserLocks, MemoryLocks, type LockManagerLike } from '../../../src/work/locks';
+import { workLockName, ownerLockName, schedulerLockName } from '../../../src/work/Scheduler';
 import { BATTERY_READING_TTL_MS } from '../../../src/work/batteryReading';
+import type { WorkStore } from '../../../src/work/store';
+import { ManualClock } from '../../../src/work/clock';
 
 const locks = browserLocks() ?? new MemoryLocks();
 
@@ -46,7 +48,7 @@ describe('leadership hand-off', () => {
     page.close();
   });
 
-  it('a run in flight keeps its work lock while paused: the next leader leaves it alone', async () => {
+  it("a run in flight keeps its scheduler's lease while paused: the next leader leaves it alone", async () => {
     const name = `inflight-${crypto.randomUUID()}`;
     const page = await WorkManager.open({ name });
     const release = gate();
@@ -84,10 +86,8 @@ describe('leadership hand-off', () => {
     page.close();
   });
 
-  // In Chromium the launch that the recovery's broadcast prompts finds the lock still held for a
-  // moment, and its retry must survive the pump that follows (it was cleared: a 30 s stall).
-  it('work whose dead owner still holds its lock is recovered the moment the lock is let go', async () => {
-    const name = `dying-${crypto.randomUUID()}`;
+  /** A dead owner's work: RUNNING under an executor killed after `hold` took a lock. */
+  async function deadOwnersWork(name: string, hold: (owner: string, id: string) => Promise<void>) {
     const page = await WorkManager.open({ name });
     const dead = await startExecutor({
       name,
@@ -99,12 +99,9 @@ describe('leadership hand-off', () => {
     const work = oneTimeWork('w');
     await page.enqueue(work);
     await waitForState(page, work.id, 'RUNNING');
-    // The owner dies, but its work lock is let go a moment after its scheduler lock.
-    const lingering = gate();
-    const held = locks.request(workLockName(name, `${work.id}`), {}, () => lingering.promise);
+    await hold(dead.scheduler.owner, work.id);
     dead.scheduler.kill();
-    await dead.pause(); // its scheduler lock goes first
-
+    await dead.pause(); // its scheduler lock goes too
     const next = await startExecutor({
       name,
       locks,
@@ -114,6 +111,20 @@ describe('leadership hand-off', () => {
     });
     await next.leading;
     await new Promise((r) => setTimeout(r, 50));
+    return { page, next, work };
+  }
+
+  // In Chromium the launch that the recovery's broadcast prompts must not wait for a re-scan.
+  it("work whose dead owner's lease lingers is recovered the moment the lease is let go", async () => {
+    const name = `dying-${crypto.randomUUID()}`;
+    const lingering = gate();
+    let held: Promise<unknown> = Promise.resolve();
+    const { page, next, work } = await deadOwnersWork(name, async (owner) => {
+      // Queued behind the owner: granted when it dies, let go a moment later (a closed tab's
+      // worker lets go of its locks one by one).
+      held = locks.request(ownerLockName(name, owner), {}, () => lingering.promise);
+      await new Promise((r) => setTimeout(r, 10));
+    });
     expect((await page.getWorkInfoById(work.id))?.state).toBe('RUNNING'); // never before
     lingering.open();
     await held;
@@ -121,6 +132,136 @@ describe('leadership hand-off', () => {
     expect(info.runAttemptCount).toBe(2);
     expect(info.stopReason).toBe('unknown');
     await next.stop();
+    page.close();
+  });
+
+  it('work an older version may still be running (its per-work lock held) waits for that lock', async () => {
+    const name = `legacy-${crypto.randomUUID()}`;
+    const lingering = gate();
+    let held: Promise<unknown> = Promise.resolve();
+    const { page, next, work } = await deadOwnersWork(name, async (_owner, id) => {
+      let granted = () => undefined as void;
+      const taken = new Promise<void>((resolve) => (granted = resolve));
+      held = locks.request(workLockName(name, id), {}, () => {
+        granted();
+        return lingering.promise;
+      });
+      await taken;
+    });
+    expect((await page.getWorkInfoById(work.id))?.state).toBe('RUNNING');
+    lingering.open();
+    await held;
+    const info = await waitForState(page, work.id, 'SUCCEEDED');
+    expect(info.runAttemptCount).toBe(2);
+    await next.stop();
+    page.close();
+  });
+
+  it('a stopped run whose worker has not returned keeps every context from running it again', async () => {
+    const name = `lingering-${crypto.randomUUID()}`;
+    const clock = new ManualClock();
+    const page = await WorkManager.open({ name, clock });
+    const returns = gate();
+    const runs: string[] = [];
+    const network = new MemoryConstraints();
+    const a = await startExecutor({
+      name,
+      locks,
+      clock,
+      constraints: network,
+      workers: [
+        defineWorker('w', async () => {
+          runs.push('a');
+          await returns.promise; // deaf to its signal
+          return success();
+        }),
+      ],
+    });
+    await a.leading;
+    const work = oneTimeWork('w', { constraints: { network: 'connected' } });
+    await page.enqueue(work);
+    await waitForState(page, work.id, 'RUNNING');
+    const b = await startExecutor({
+      name,
+      locks,
+      clock,
+      constraints: new MemoryConstraints(),
+      workers: [defineWorker('w', () => (runs.push('b'), success()))],
+    });
+    network.set({ network: 'offline' }); // a stops the run: ENQUEUED again, its worker runs on
+    await expect.poll(async () => (await page.getWorkInfoById(work.id))?.state).toBe('ENQUEUED');
+    await a.pause();
+    await b.leading;
+    for (let i = 0; i < 5; i++) {
+      clock.advance(60 * 60_000); // past the backoff, and b's retries
+      await new Promise((r) => setTimeout(r, 30));
+    }
+    expect(runs).toEqual(['a']);
+    expect((await page.getWorkInfoById(work.id))?.state).toBe('ENQUEUED');
+    returns.open();
+    await expect
+      .poll(async () => {
+        clock.advance(100);
+        return (await page.getWorkInfoById(work.id))?.state;
+      })
+      .toBe('SUCCEEDED');
+    expect(runs).toEqual(['a', 'b']);
+    expect((await page.getWorkInfoById(work.id))?.runAttemptCount).toBe(2);
+    await b.stop();
+    await a.stop();
+    page.close();
+  });
+
+  it('takes one lease per executor, not a lock per work', async () => {
+    const name = `lease-${crypto.randomUUID()}`;
+    const requested: string[] = [];
+    const counting: LockManagerLike = {
+      request: (lockName, options, callback) => {
+        requested.push(lockName);
+        return locks.request(lockName, options, callback);
+      },
+    };
+    const page = await WorkManager.open({ name });
+    const executor = await startExecutor({
+      name,
+      locks: counting,
+      constraints: new MemoryConstraints(),
+      workers: [defineWorker('ok', () => success())],
+    });
+    await executor.leading;
+    const works = Array.from({ length: 20 }, () => oneTimeWork('ok'));
+    for (const w of works) await page.enqueue(w);
+    for (const w of works) await waitForState(page, w.id, 'SUCCEEDED');
+    expect(requested.sort()).toEqual(
+      [schedulerLockName(name), ownerLockName(name, executor.scheduler.owner)].sort(),
+    );
+    await executor.stop();
+    page.close();
+  });
+
+  it("re-enqueues its own RUNNING work that no run holds when it stops (a result's commit failed)", async () => {
+    const name = `orphan-${crypto.randomUUID()}`;
+    const page = await WorkManager.open({ name });
+    const executor = await startExecutor({
+      name,
+      locks,
+      constraints: new MemoryConstraints(),
+      workers: [defineWorker('ok', () => success())],
+    });
+    await executor.leading;
+    // As a run of this scheduler whose result never committed: RUNNING under its owner.
+    const store = (executor.scheduler as unknown as { o: { store: WorkStore } }).o.store;
+    const work = oneTimeWork('ok', { initialDelayMs: 3_600_000 });
+    await page.enqueue(work);
+    await store.mutate(true, async (w) => {
+      const r = (await w.get(work.id))!;
+      Object.assign(r, { state: 'RUNNING', owner: executor.scheduler.owner, runAttemptCount: 1 });
+      w.put(r);
+    });
+    await executor.pause();
+    await expect.poll(async () => (await page.getWorkInfoById(work.id))?.state).toBe('ENQUEUED');
+    expect((await page.getWorkInfoById(work.id))?.stopReason).toBe('unknown');
+    await executor.stop();
     page.close();
   });
 

@@ -4,6 +4,7 @@ import { dumpDb, loadDb, type DbFixture } from './fixture';
 import v1 from '../../fixtures/work/v1.json';
 import v2 from '../../fixtures/work/v2.json';
 import v3 from '../../fixtures/work/v3.json';
+import v4 from '../../fixtures/work/v4.json';
 import {
   defineWorker,
   oneTimeWork,
@@ -15,7 +16,7 @@ import {
 import { openWorkDb, SCHEMA_VERSION } from '../../../src/work/db';
 import { createTestWorkManager } from '../../../src/work/testing';
 
-const fixtures: DbFixture[] = [v1, v2, v3];
+const fixtures: DbFixture[] = [v1, v2, v3, v4];
 
 /** Builds a database holding work in every state, under the current schema. */
 async function scenario(name: string): Promise<() => void> {
