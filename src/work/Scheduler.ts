@@ -519,15 +519,14 @@ export class Scheduler {
       });
     let taken = true;
     const run = async () => {
-      const claimed =
-        hint.runAttemptCount === 0
-          ? claimNow()
-          : this.o.locks.request(workLockName(this.o.name, id), { ifAvailable: true }, (lock) =>
-              (taken = lock !== null) && !this.dead ? claimNow() : null,
-            );
-      this.trace('launch', { id, rev: hint.rev, lock: taken });
-      const record = await claimed;
-      this.trace('claim', { id, claimed: !!record, attempt: record?.runAttemptCount });
+      const ranBefore = hint.runAttemptCount > 0;
+      this.trace('launch', { id, rev: hint.rev, inOwnLock: ranBefore });
+      const record = await (ranBefore
+        ? this.o.locks.request(workLockName(this.o.name, id), { ifAvailable: true }, (lock) =>
+            (taken = lock !== null) && !this.dead ? claimNow() : null,
+          )
+        : claimNow());
+      this.trace('claim', { id, claimed: !!record, lock: taken, attempt: record?.runAttemptCount });
       if (record && !this.dead) await Promise.race([this.execute(record), this.killed]);
     };
     this.background(run(), () => {
