@@ -15,14 +15,29 @@ export type WorkerBlurBlobOptions = Omit<BlurBlobOptions, 'signal' | 'onProgress
 /** A comlink proxy of the caller's progress callback (released when the call ends). */
 type Progress = (fraction: number) => void;
 
+/**
+ * Runs `run` with a report function that forwards to the caller's `progress`, and answers only
+ * once the caller has handled every report: they travel on the proxy's own port, which is not
+ * ordered with the call's answer, so without the wait the last reports could arrive after the
+ * result (or be dropped with the proxy).
+ */
 async function withProgress<T>(
   progress: Progress | undefined,
   run: (report?: (f: number) => void) => Promise<T>,
 ): Promise<T> {
+  const remote = progress as Remote<Progress> | undefined;
+  let last: Promise<unknown> = Promise.resolve();
+  const report =
+    remote &&
+    ((fraction: number) => {
+      last = remote(fraction).catch(() => undefined); // a caller's throw is its own business
+    });
   try {
-    return await run(progress);
+    const result = await run(report);
+    await last;
+    return result;
   } finally {
-    (progress as Remote<Progress> | undefined)?.[releaseProxy]();
+    remote?.[releaseProxy]();
   }
 }
 
