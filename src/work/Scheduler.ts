@@ -43,7 +43,7 @@ interface Run {
   stopped: boolean;
   /** The worker's run() has settled: nothing left to abort. */
   settled: boolean;
-  /** Resolves when the worker's run() has settled, however. */
+  /** Resolves when the worker's run() has settled, however (`returned` resolves it). */
   done: Promise<void>;
   returned: () => void;
 }
@@ -478,8 +478,8 @@ export class Scheduler {
 
   /**
    * Wakes at clock time `at` (counted from the clock's now: the scan may have taken a while).
-   * A timer already armed for no later stays: firing early only pumps (and recovers) sooner, and the pump re-arms;
-   * re-arming on every pump cost a clear and a set per work.
+   * A timer already armed for no later stays: firing early only pumps (and recovers) sooner,
+   * and the pump re-arms; re-arming on every pump cost a clear and a set per work.
    */
   private arm(at: number): void {
     if (this.timer !== null && this.timerAt <= at) return;
@@ -627,10 +627,12 @@ export class Scheduler {
   /** Takes the work's own lock for as long as its stopped worker has not returned. */
   private holdUntilReturned(run: Run): Promise<void> {
     return new Promise((held) => {
-      void this.o.locks.request(workLockName(this.o.name, run.token.id), {}, () => {
-        held();
-        return Promise.race([run.done, this.killed]);
-      });
+      this.o.locks
+        .request(workLockName(this.o.name, run.token.id), {}, () => {
+          held();
+          return Promise.race([run.done, this.killed]);
+        })
+        .catch(() => held()); // no lock to be had here: the stop must still be committed
     });
   }
 
@@ -664,9 +666,7 @@ export class Scheduler {
       if (this.runs.has(r.id) || r.owner === null) continue;
       const token = { id: r.id, owner: r.owner, attempt: r.runAttemptCount };
       if (token.owner === this.owner) {
-        const recovered = await this.o.store.mutate(true, (w) => recover(w, token));
-        this.trace('recover-own', { id: r.id, recovered });
-        if (recovered) this.rescanReleased();
+        if (await this.recoverOwnAttempt(token)) this.rescanReleased();
         continue;
       }
       const recovered = await this.whenRunnerGone(token, true, () =>
@@ -682,10 +682,15 @@ export class Scheduler {
   private async recoverOwn(): Promise<void> {
     for (const r of await this.o.store.running()) {
       if (r.owner !== this.owner || this.runs.has(r.id)) continue;
-      const token = { id: r.id, owner: r.owner, attempt: r.runAttemptCount };
-      const recovered = await this.o.store.mutate(true, (w) => recover(w, token));
-      this.trace('recover-own', { id: r.id, recovered });
+      await this.recoverOwnAttempt({ id: r.id, owner: r.owner, attempt: r.runAttemptCount });
     }
+  }
+
+  /** An attempt of this scheduler's that no run holds: nothing to wait for. */
+  private async recoverOwnAttempt(token: AttemptToken): Promise<boolean> {
+    const recovered = await this.o.store.mutate(true, (w) => recover(w, token));
+    this.trace('recover-own', { id: token.id, recovered });
+    return recovered;
   }
 
   /**
