@@ -3,9 +3,9 @@ import type { Scheduler } from './Scheduler';
 
 /**
  * Holds the scheduler lock for one scheduler and runs it while held. `give()` lets go at once
- * (a frozen or hidden page): runs in flight stay under their scheduler's lease (held until it
- * closes), so whoever leads next cannot start them again, and their results still commit when
- * the page comes back.
+ * (a frozen or hidden page): runs in flight stay under their scheduler's lease (held until they
+ * end), so whoever leads next cannot start them again, and their results still commit when the
+ * page comes back.
  */
 export class Leadership {
   /** Resolves the first time this context leads. */

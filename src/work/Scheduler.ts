@@ -71,8 +71,9 @@ const combineWorker: AnyWorkerDefinition = {
 };
 
 /**
- * The lease of one executor (a Scheduler): held from its first start until it is closed or dies,
- * so that work RUNNING under `owner` has a live runner exactly while this lock is held.
+ * The lease of one executor (a Scheduler): held from its start until it has stopped with nothing
+ * of its own left running (or is closed, or dies), so that work RUNNING under `owner` has a live
+ * runner exactly while this lock is held.
  */
 export function ownerLockName(name: string, owner: string): string {
   return `work:${name}:owner:${owner}`;
@@ -153,9 +154,14 @@ export class Scheduler {
     if (this.accepting || this.dead) return;
     this.trace('start');
     // Nothing is claimed before the lease is held (lease, then claim). It may wait while
-    // another context recovers what an earlier run of this scheduler left RUNNING.
-    await this.holdLease();
-    if (this.accepting || this.dead) return;
+    // another context recovers what an earlier run of this scheduler left RUNNING. A lease let
+    // go by a stop() while this waited is taken again.
+    for (;;) {
+      const lease = (this.lease ??= this.requestLease());
+      await lease;
+      if (this.accepting || this.dead) return;
+      if (this.lease === lease) break;
+    }
     this.accepting = true;
     // Started again after a stop (leadership given up and taken back): what was heard is stale.
     this.scanClean = false;
@@ -202,9 +208,10 @@ export class Scheduler {
   }
 
   /**
-   * Stops taking new work, and waits for the runs in flight to end. The lease stays held (the
-   * scheduler may start again): what this scheduler left RUNNING without a run (a result whose
-   * commit failed) is recovered here, since no one else may while the lease is held.
+   * Stops taking new work, and waits for the runs in flight to end (a worker deaf to its signal
+   * too). Then what this scheduler left RUNNING without a run (a result whose commit failed) is
+   * re-enqueued, and the lease is let go: a page whose worker holds a Web Lock is kept out of the
+   * back/forward cache. The next start takes it again.
    */
   async stop(): Promise<void> {
     this.trace('stop', { runs: [...this.runs.keys()] });
@@ -213,12 +220,14 @@ export class Scheduler {
     this.stopAwaitingOwners();
     for (const u of this.unsubscribe.splice(0)) u();
     await this.whenIdle();
-    if (!this.lease || this.dead) return;
+    if (!this.lease || this.dead || this.accepting) return;
     // If this fails (the connection closed for an upgrade, say), whoever recovers after this
     // executor lets go of its lease re-enqueues the work.
     await this.track(this.recoverOwn()).catch((error: unknown) =>
       this.trace('recover-own-failed', { error: String(error) }),
     );
+    // Started again meanwhile, or something of its own still in flight: the lease stays.
+    if (!this.accepting && !this.isBusy() && this.runs.size === 0) this.letGoLease();
   }
 
   /** Stops, lets go of the lease, then closes this scheduler's connection and channel. */
@@ -247,9 +256,9 @@ export class Scheduler {
     this.o.store.close();
   }
 
-  /** Takes this scheduler's lease, once: resolves when it is held. */
-  private async holdLease(): Promise<void> {
-    this.lease ??= new Promise((granted, failed) => {
+  /** Requests this scheduler's lease: resolves, once held, with the function that lets go. */
+  private requestLease(): Promise<() => void> {
+    return new Promise((granted, failed) => {
       this.o.locks
         .request(ownerLockName(this.o.name, this.owner), {}, () => {
           this.trace('lease');
@@ -257,11 +266,15 @@ export class Scheduler {
         })
         .catch(failed);
     });
-    await this.lease;
   }
 
   private letGoLease(): void {
-    void this.lease?.then((letGo) => letGo());
+    const lease = this.lease;
+    this.lease = undefined;
+    void lease?.then((letGo) => {
+      this.trace('lease-let-go');
+      letGo();
+    });
   }
 
   /** Resolves when nothing is being claimed, run, recovered or scanned. */

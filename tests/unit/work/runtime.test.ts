@@ -18,6 +18,13 @@ import { ManualClock } from '../../../src/work/clock';
 
 const locks = browserLocks() ?? new MemoryLocks();
 
+/** Whether a lock of that name is held, in this realm's view. */
+async function isHeld(name: string): Promise<boolean> {
+  if (locks instanceof MemoryLocks) return locks.isHeld(name);
+  const { held = [] } = await navigator.locks.query();
+  return held.some((l) => l.name === name);
+}
+
 describe('leadership hand-off', () => {
   it('a paused executor lets go at once; the next one leads; resume queues again', async () => {
     const name = `pause-${crypto.randomUUID()}`;
@@ -209,6 +216,38 @@ describe('leadership hand-off', () => {
     expect((await page.getWorkInfoById(work.id))?.runAttemptCount).toBe(2);
     await b.stop();
     await a.stop();
+    page.close();
+  });
+
+  it('lets go of its lease once stopped with nothing of its own running, and takes it again', async () => {
+    const name = `lease-back-${crypto.randomUUID()}`;
+    const page = await WorkManager.open({ name });
+    const release = gate();
+    const executor = await startExecutor({
+      name,
+      locks,
+      constraints: new MemoryConstraints(),
+      workers: [defineWorker('slow', async () => (await release.promise, success()))],
+    });
+    await executor.leading;
+    const lease = ownerLockName(name, executor.scheduler.owner);
+    expect(await isHeld(lease)).toBe(true);
+    const first = oneTimeWork('slow');
+    await page.enqueue(first);
+    await waitForState(page, first.id, 'RUNNING');
+    await executor.pause();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(await isHeld(lease)).toBe(true); // its run is still in flight
+    release.open();
+    await waitForState(page, first.id, 'SUCCEEDED');
+    await expect.poll(() => isHeld(lease)).toBe(false);
+    executor.resume();
+    await expect.poll(() => isHeld(lease)).toBe(true);
+    const second = oneTimeWork('slow');
+    await page.enqueue(second);
+    expect((await waitForState(page, second.id, 'SUCCEEDED')).runAttemptCount).toBe(1);
+    await executor.stop();
+    await expect.poll(() => isHeld(lease)).toBe(false);
     page.close();
   });
 
