@@ -209,9 +209,10 @@ export class Scheduler {
 
   /**
    * Stops taking new work, and waits for the runs in flight to end (a worker deaf to its signal
-   * too). Then what this scheduler left RUNNING without a run (a result whose commit failed) is
-   * re-enqueued, and the lease is let go: a page whose worker holds a Web Lock is kept out of the
-   * back/forward cache. The next start takes it again.
+   * too). The lease goes as soon as nothing of this scheduler's is in flight, at once if nothing
+   * is (a page whose worker holds a Web Lock is kept out of the back/forward cache); work it left
+   * RUNNING without a run (a result whose commit failed) is then anyone's to recover. The next
+   * start takes the lease again.
    */
   async stop(): Promise<void> {
     this.trace('stop', { runs: [...this.runs.keys()] });
@@ -219,15 +220,9 @@ export class Scheduler {
     this.clearTimer();
     this.stopAwaitingOwners();
     for (const u of this.unsubscribe.splice(0)) u();
+    this.letGoLeaseIfIdle();
     await this.whenIdle();
-    if (!this.lease || this.dead || this.accepting) return;
-    // If this fails (the connection closed for an upgrade, say), whoever recovers after this
-    // executor lets go of its lease re-enqueues the work.
-    await this.track(this.recoverOwn()).catch((error: unknown) =>
-      this.trace('recover-own-failed', { error: String(error) }),
-    );
-    // Started again meanwhile, or something of its own still in flight: the lease stays.
-    if (!this.accepting && !this.isBusy() && this.runs.size === 0) this.letGoLease();
+    this.letGoLeaseIfIdle();
   }
 
   /** Stops, lets go of the lease, then closes this scheduler's connection and channel. */
@@ -266,6 +261,11 @@ export class Scheduler {
         })
         .catch(failed);
     });
+  }
+
+  /** Stopped (not started again), and nothing of this scheduler's in flight. */
+  private letGoLeaseIfIdle(): void {
+    if (!this.accepting && !this.dead && !this.isBusy()) this.letGoLease();
   }
 
   private letGoLease(): void {
@@ -688,14 +688,6 @@ export class Scheduler {
       this.trace('recover', { id: r.id, from: r.owner.slice(0, 8), recovered });
       if (recovered === null) this.recoverWhenFree(token);
       else if (recovered) this.rescanReleased();
-    }
-  }
-
-  /** This scheduler's own RUNNING work that no run of it holds. */
-  private async recoverOwn(): Promise<void> {
-    for (const r of await this.o.store.running()) {
-      if (r.owner !== this.owner || this.runs.has(r.id)) continue;
-      await this.recoverOwnAttempt({ id: r.id, owner: r.owner, attempt: r.runAttemptCount });
     }
   }
 

@@ -278,29 +278,44 @@ describe('leadership hand-off', () => {
     page.close();
   });
 
-  it("re-enqueues its own RUNNING work that no run holds when it stops (a result's commit failed)", async () => {
+  it("re-enqueues its own RUNNING work that no run holds (a result's commit failed); once it stops, the next leader does", async () => {
     const name = `orphan-${crypto.randomUUID()}`;
     const page = await WorkManager.open({ name });
-    const executor = await startExecutor({
-      name,
-      locks,
-      constraints: new MemoryConstraints(),
-      workers: [defineWorker('ok', () => success())],
-    });
-    await executor.leading;
-    // As a run of this scheduler whose result never committed: RUNNING under its owner.
-    const store = (executor.scheduler as unknown as { o: { store: WorkStore } }).o.store;
-    const work = oneTimeWork('ok', { initialDelayMs: 3_600_000 });
-    await page.enqueue(work);
-    await store.mutate(true, async (w) => {
-      const r = (await w.get(work.id))!;
-      Object.assign(r, { state: 'RUNNING', owner: executor.scheduler.owner, runAttemptCount: 1 });
-      w.put(r);
-    });
-    await executor.pause();
-    await expect.poll(async () => (await page.getWorkInfoById(work.id))?.state).toBe('ENQUEUED');
-    expect((await page.getWorkInfoById(work.id))?.stopReason).toBe('unknown');
-    await executor.stop();
+    const make = () =>
+      startExecutor({
+        name,
+        locks,
+        constraints: new MemoryConstraints(),
+        rescanMs: 50,
+        workers: [defineWorker('ok', () => success())],
+      });
+    const a = await make();
+    await a.leading;
+    // As a run of `a` whose result never committed: RUNNING under its owner, no run holding it.
+    const orphan = async () => {
+      const work = oneTimeWork('ok', { initialDelayMs: 3_600_000 }); // not run before the change
+      await page.enqueue(work);
+      const store = (a.scheduler as unknown as { o: { store: WorkStore } }).o.store;
+      await store.mutate(true, async (w) => {
+        const r = (await w.get(work.id))!;
+        Object.assign(r, { state: 'RUNNING', owner: a.scheduler.owner, runAttemptCount: 1 });
+        w.put(r);
+      });
+      return work.id;
+    };
+    // Recovered (ENQUEUED at once, stop reason unknown), then run again: attempt 2.
+    const recovered = async (id: string) => {
+      const info = await waitForState(page, id, 'SUCCEEDED');
+      expect([info.runAttemptCount, info.stopReason]).toEqual([2, 'unknown']);
+    };
+    await recovered(await orphan()); // by `a` itself, at its next re-scan
+    const left = await orphan();
+    await a.pause(); // nothing of its own runs: its lease goes at once
+    const b = await make();
+    await b.leading;
+    await recovered(left);
+    await b.stop();
+    await a.stop();
     page.close();
   });
 
