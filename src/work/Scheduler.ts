@@ -3,7 +3,7 @@ import type { Clock } from './clock';
 import { unmetConstraint, type ConstraintSource } from './constraints';
 import { checkData } from './data';
 import type { AnyWorkerDefinition, WorkResult, WorkerContext } from './defineWorker';
-import type { LockManagerLike } from './locks';
+import type { LockManagerLike, LockOptions } from './locks';
 import { ProgressWriter } from './ProgressWriter';
 import type { WorkRecord } from './record';
 import { COMBINE_WORKER, DAY, MINUTE } from './requests';
@@ -43,9 +43,8 @@ interface Run {
   stopped: boolean;
   /** The worker's run() has settled: nothing left to abort. */
   settled: boolean;
-  /** Resolves when the worker's run() has settled, however (`returned` resolves it). */
+  /** Resolves when the worker's run() has settled, however. */
   done: Promise<void>;
-  returned: () => void;
 }
 
 export interface DrainOptions {
@@ -575,7 +574,6 @@ export class Scheduler {
       stopped: false,
       settled: false,
       done: new Promise<void>((resolve) => (returned = resolve)),
-      returned,
     };
     this.runs.set(record.id, run);
     // A constraint may have been lost between the scan and the claim.
@@ -587,7 +585,7 @@ export class Scheduler {
     );
     try {
       const invoked = this.invoke(run);
-      void invoked.finally(run.returned);
+      void invoked.finally(returned);
       const outcome = await this.working_(invoked);
       run.settled = true;
       if (run.stopped || this.dead) return;
@@ -679,10 +677,13 @@ export class Scheduler {
       if (this.runs.has(r.id) || r.owner === null) continue;
       const token = { id: r.id, owner: r.owner, attempt: r.runAttemptCount };
       if (token.owner === this.owner) {
-        if (await this.recoverOwnAttempt(token)) this.rescanReleased();
+        // Its own, and no run of it holds it: nothing to wait for.
+        const recovered = await this.o.store.mutate(true, (w) => recover(w, token));
+        this.trace('recover-own', { id: r.id, recovered });
+        if (recovered) this.rescanReleased();
         continue;
       }
-      const recovered = await this.whenRunnerGone(token, true, () =>
+      const recovered = await this.whenRunnerGone(token, { ifAvailable: true }, () =>
         this.dead ? null : this.o.store.mutate(true, (w) => recover(w, token)),
       );
       this.trace('recover', { id: r.id, from: r.owner.slice(0, 8), recovered });
@@ -691,26 +692,17 @@ export class Scheduler {
     }
   }
 
-  /** An attempt of this scheduler's that no run holds: nothing to wait for. */
-  private async recoverOwnAttempt(token: AttemptToken): Promise<boolean> {
-    const recovered = await this.o.store.mutate(true, (w) => recover(w, token));
-    this.trace('recover-own', { id: token.id, recovered });
-    return recovered;
-  }
-
   /**
    * Runs `then` holding the locks that say the attempt's runner is alive: its owner's lease, and
-   * the work's own lock (a v1–v3 run, or a stopped worker that has not returned). With
-   * `ifAvailable`, null (and `then` not run) while either is held; otherwise queued until both
-   * are free (`signal` gives up).
+   * the work's own lock (a v1–v3 run, or a stopped worker that has not returned), each taken with
+   * `options`: with `ifAvailable`, null (and `then` not run) while either is held; otherwise
+   * queued until both are free (or its `signal` gives up).
    */
   private whenRunnerGone<T>(
     token: AttemptToken,
-    ifAvailable: boolean,
+    options: LockOptions,
     then: () => Promise<T> | T,
-    signal?: AbortSignal,
   ): Promise<T | null> {
-    const options = ifAvailable ? { ifAvailable } : { signal };
     return this.o.locks.request(ownerLockName(this.o.name, token.owner), options, (lease) =>
       lease
         ? this.o.locks.request(workLockName(this.o.name, token.id), options, (lock) =>
@@ -737,16 +729,12 @@ export class Scheduler {
     if (this.awaitingOwner.has(token.id)) return;
     const waiting = new AbortController();
     this.awaitingOwner.set(token.id, waiting);
-    void this.whenRunnerGone(
-      token,
-      false,
-      () =>
-        // Counted as busy once granted: a stop() meanwhile waits for this write (untracked, its
-        // end woke no waiter, and stopping a paused executor hung about one run in four).
-        this.dead || !this.accepting
-          ? false
-          : this.track(this.o.store.mutate(true, (w) => recover(w, token))),
-      waiting.signal,
+    void this.whenRunnerGone(token, { signal: waiting.signal }, () =>
+      // Counted as busy once granted: a stop() meanwhile waits for this write (untracked, its
+      // end woke no waiter, and stopping a paused executor hung about one run in four).
+      this.dead || !this.accepting
+        ? false
+        : this.track(this.o.store.mutate(true, (w) => recover(w, token))),
     )
       .then((recovered) => {
         this.trace('recovered-when-free', { id: token.id, recovered });
