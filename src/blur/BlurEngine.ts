@@ -20,6 +20,12 @@ export interface BlurJob {
    */
   copyIn?(source: Uint8ClampedArray): void;
   /**
+   * Resolves once no other thread holds the job (a two-thread job's helper has answered). The
+   * pixels are final after the last band already; awaiting this after the copy out lets a job
+   * started right after this one find the helper free.
+   */
+  settled?(): Promise<void>;
+  /**
    * Hands back what the job holds (a WASM engine reuses its memory for the next job). Call it
    * once `pixels` is no longer needed; a job never disposed only costs that reuse.
    */

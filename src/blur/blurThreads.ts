@@ -20,6 +20,16 @@ function defaultWorker(): Worker {
   });
 }
 
+// Numbers for the module and memory objects of this context: posted, each arrives in the helper
+// as a new object (a shared memory's buffer too), so the helper keeps its instance by these.
+const ids = new WeakMap<object, number>();
+let lastId = 0;
+function idOf(o: object): number {
+  let id = ids.get(o);
+  if (id === undefined) ids.set(o, (id = ++lastId));
+  return id;
+}
+
 /** True where a blur can use a second thread: shared memory and a `Worker` constructor. */
 export function blurThreadsAvailable(): boolean {
   return (
@@ -68,7 +78,8 @@ export function enableBlurThreads(options: BlurThreadsOptions = {}): (() => void
         }
         const id = nextId++;
         calls.set(id, { resolve, reject });
-        worker.postMessage({ id, module, memory, task });
+        const instance = `${idOf(module)}:${idOf(memory)}`;
+        worker.postMessage({ id, module, memory, instance, task });
       });
     },
   };

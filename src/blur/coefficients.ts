@@ -88,8 +88,26 @@ function boundaryMatrix(b0: number, c: [number, number, number], poles: Complex[
   return m;
 }
 
-/** The float32 coefficient block the kernels read, for a Gaussian of standard deviation σ. */
-export function gaussianCoefficients(sigma: number): Float32Array {
+// The last few σ's blocks: computing one takes 0.3–2 ms in a page where it has not been
+// optimised (the bisection makes 600 complex powers), and it came before every blur's first band.
+const recent = new Map<number, Float32Array>();
+const RECENT = 8;
+
+/**
+ * The float32 coefficient block the kernels read, for a Gaussian of standard deviation σ. The
+ * array is shared between calls for one σ: read it, do not write it.
+ */
+export function gaussianCoefficients(sigma: number): Readonly<Float32Array> {
+  let block = recent.get(sigma);
+  if (!block) {
+    block = computeCoefficients(sigma);
+    if (recent.size >= RECENT) recent.delete(recent.keys().next().value as number);
+    recent.set(sigma, block);
+  }
+  return block;
+}
+
+function computeCoefficients(sigma: number): Float32Array {
   const poles = polesFor(sigma);
   const [a1, a2, a3] = denominator(poles);
   // For large σ, b0 = 1 − Σc is tiny: derived from the float32-rounded c, the DC gain stays 1

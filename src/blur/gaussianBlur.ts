@@ -32,6 +32,8 @@ export async function gaussianBlur(
     else job.pixels.set(pixels);
     await runBlurJob(job, options);
     pixels.set(job.pixels);
+    // A job started right after this one then finds the helper free (two threads).
+    await job.settled?.();
   } finally {
     job.dispose?.();
   }

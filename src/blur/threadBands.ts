@@ -58,13 +58,14 @@ export interface KernelExports {
 
 /**
  * Words at `ctrl` (Int32): the next row unit and the next column unit to take, a cancel flag,
- * the rows copied in so far, and the row units finished.
+ * the rows copied in so far, and the row and column units finished.
  */
 export const NEXT_ROW = 0;
 export const NEXT_COLUMN = 1;
 export const CANCEL = 2;
 export const COPIED = 3;
 export const ROWS_DONE = 4;
+export const COLUMNS_DONE = 5;
 export const CONTROL_BYTES = 64;
 
 /** One job, as posted to the helper (addresses are in the shared memory). */
@@ -128,6 +129,8 @@ export function takeColumns(kernel: KernelExports, control: Int32Array, task: Jo
   if (col0 >= task.width) return false;
   const col1 = Math.min(task.width, col0 + task.colUnit);
   kernel.blurColumns(task.pix, task.width, task.height, col0, col1, task.scratch, task.coef);
+  Atomics.add(control, at + COLUMNS_DONE, 1);
+  Atomics.notify(control, at + COLUMNS_DONE);
   return true;
 }
 
@@ -145,6 +148,25 @@ export function runJob(kernel: KernelExports, control: Int32Array, task: JobTask
     Atomics.wait(control, at + ROWS_DONE, done);
   }
   while (takeColumns(kernel, control, task));
+}
+
+// The helper's instance. A module or memory posted again arrives as a new object (a shared
+// memory's buffer too), so it is kept by the sender's name for the pair (blurThreads.ts): the next
+// job over the same memory reuses it. (Kept by object, it was made afresh for every job: 0.2–2 ms
+// before the helper's first unit.)
+let helperInstance: { name: string; kernel: KernelExports } | undefined;
+
+/** The helper's kernel over `memory`, instantiated only when `name` differs from the last. */
+export function helperKernel(
+  name: string,
+  module: WebAssembly.Module,
+  memory: WebAssembly.Memory,
+): KernelExports {
+  if (helperInstance?.name !== name) {
+    const instance = new WebAssembly.Instance(module, { env: { memory } });
+    helperInstance = { name, kernel: instance.exports as unknown as KernelExports };
+  }
+  return helperInstance.kernel;
 }
 
 /** A second thread for the kernel: runs `runJob` on its own instance over the same memory. */

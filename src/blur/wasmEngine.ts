@@ -8,6 +8,7 @@ import {
   CONTROL_BYTES,
   COPIED,
   ROWS_DONE,
+  COLUMNS_DONE,
   takeColumns,
   takeRows,
   threadSupport,
@@ -288,14 +289,14 @@ function threadedJob(
     }
     source = undefined;
   };
-  // Until every row unit is finished. The helper has at most one unit left to finish: this
-  // thread spins for a moment, then sleeps until the helper's next unit is done (it notifies), so
-  // that on a busy machine it does not take a core from the helper. A failed helper never
-  // notifies: the wait times out now and then to see it.
-  const rowsFinished = async () => {
-    const at = ctrl + ROWS_DONE;
+  // Until every unit of a pass is finished (`word` counts them). The helper has at most one unit
+  // left to finish: this thread spins for a moment, then sleeps until the helper's next unit is
+  // done (it notifies), so that on a busy machine it does not take a core from the helper. A
+  // failed helper never notifies: the wait times out now and then to see it.
+  const finished = async (word: number, units: number) => {
+    const at = ctrl + word;
     const spinUntil = performance.now() + 0.2;
-    for (let done = Atomics.load(control, at); done < rowUnits; done = Atomics.load(control, at)) {
+    for (let done = Atomics.load(control, at); done < units; done = Atomics.load(control, at)) {
       if (failed !== undefined) throw failed;
       if (performance.now() < spinUntil) continue;
       const wait = (Atomics as AtomicsWaitAsync).waitAsync?.(control, at, done, 50);
@@ -314,13 +315,13 @@ function threadedJob(
       if (!take(kernel, control, task)) break;
     }
     if (!last) return;
-    if (rows) {
-      await rowsFinished();
-      return;
-    }
-    // The helper answers once it has no column unit left; its memory is then free for the next
-    // job, and so is the helper (awaited here, so that a job started right after this one finds
-    // both).
+    // The pixels are final once every column unit is: the copy out starts then, not once the
+    // helper's answer has come through its event loop (0.2–1 ms later). `settled` waits for that.
+    await finished(rows ? ROWS_DONE : COLUMNS_DONE, rows ? rowUnits : colUnits);
+  };
+  // The helper answers once it has no unit left; its memory is then free for the next job, and so
+  // is the helper.
+  const settled = async () => {
     await pending;
   };
   let disposed = false;
@@ -342,7 +343,7 @@ function threadedJob(
     source = pixelsIn;
     Atomics.store(control, ctrl + COPIED, 0);
   };
-  return { pixels, bands: rowBands + colBands, rowBands, runBand, copyIn, dispose };
+  return { pixels, bands: rowBands + colBands, rowBands, runBand, copyIn, settled, dispose };
 }
 
 export type { ThreadSupport, BlurHelper };

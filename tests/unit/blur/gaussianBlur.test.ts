@@ -83,6 +83,16 @@ describe('gaussianBlur', () => {
     },
   );
 
+  test('the coefficients of the last few sigmas are kept, the same values as computed afresh', () => {
+    const first = gaussianCoefficients(7.25);
+    const values = Array.from(first);
+    expect(gaussianCoefficients(7.25)).toBe(first);
+    for (let s = 1; s <= 8; s++) gaussianCoefficients(100 + s); // pushes 7.25 out
+    const again = gaussianCoefficients(7.25);
+    expect(again).not.toBe(first);
+    expect(Array.from(again)).toEqual(values);
+  });
+
   test('reports progress in order up to 1', async () => {
     const seen: number[] = [];
     const big = makeTestImage(1100, 1000);
