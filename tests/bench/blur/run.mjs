@@ -7,11 +7,12 @@ import { chromium } from '@playwright/test';
 import { CHROMIUM, CHROMIUM_ARGS } from '../../../scripts/chromium.mjs';
 import { loadAverage, median, openBench, startBenchServer, threadsQuery } from './benchPage.mjs';
 
-// Rounds per median. Nine (StackBlur, ~0.7 s a call, five): with five (three) on this shared
-// 2-core machine, one slow or fast sample moved a median enough to move a ratio past its target
-// either way (StackBlur's median 554–794 ms across seven runs of the same code).
+// Rounds per median, the same for every engine, so that each ratio compares medians over the
+// same minutes. Nine: with five on this shared 2-core machine, one slow or fast sample moved a
+// median enough to move a ratio past its target either way (StackBlur's median 554–794 ms across
+// seven runs of the same code). StackBlur ran only in the first five rounds before 2026-11-29
+// 06:15 (~0.7 s a call): its median then came from other minutes than ours.
 const RUNS = Number(process.env.BENCH_RUNS ?? 9);
-const STACKBLUR_RUNS = Math.min(RUNS, 5);
 
 const server = await startBenchServer(5290);
 const profile = await mkdtemp(join(tmpdir(), 'blur-bench-'));
@@ -62,9 +63,7 @@ async function run(context, base) {
       add(`ours${sigma}`, await call('ours', engine, sigma, 1));
       add(`simd${sigma}`, await call('ours', 'wasm-simd', sigma, 1));
       add(`canvas${sigma}`, await call('canvasFilter', sigma, 1));
-      if (round < STACKBLUR_RUNS) {
-        add(`stack${sigma}`, await call('stackBlur', sigma === 8 ? 19 : 58, 1));
-      }
+      add(`stack${sigma}`, await call('stackBlur', sigma === 8 ? 19 : 58, 1));
     }
   }
   const k = Object.fromEntries(Object.entries(samples).map(([key, v]) => [key, median(v)]));
@@ -76,6 +75,11 @@ async function run(context, base) {
         `  → ×${(k[`stack${sigma}`] / k[`ours${sigma}`]).toFixed(1)} vs StackBlur, ×${(k[`canvas${sigma}`] / k[`ours${sigma}`]).toFixed(1)} vs canvas`,
     );
   }
+  // How far the machine moves one ratio within a run: StackBlur / ours, round by round.
+  const paired = samples.stack8.map((ms, i) => ms / samples.ours8[i]).sort((a, b) => a - b);
+  console.log(
+    `  σ 8, StackBlur / ours round by round: ${paired.map((x) => x.toFixed(1)).join(', ')}`,
+  );
   const js8 = await call('ours', 'js', 8, 1);
   console.log(`  σ 8: ours (plain JS fallback) ${js8.toFixed(0)}`);
 
