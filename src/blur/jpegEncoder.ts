@@ -2,10 +2,12 @@ import { jpegWasmSimd } from './wasm/jpegWasm';
 import { compileBase64 } from './wasmEngine';
 
 /**
- * A baseline JPEG (JFIF, Huffman, Annex K tables at IJG's quality scaling) written straight from
- * 8-bit Y, Cb and Cr planes in a WebAssembly memory: 4:2:0, 4:2:2 or 4:4:4 as the planes are
- * subsampled. JS writes the headers and the tables; `wasm/jpeg.as.ts` writes the scan, in bands
- * of MCU rows, each into a bounded output buffer that is copied out after the band.
+ * A baseline JPEG (JFIF, Huffman, Annex K quantisation tables at IJG's quality scaling) written
+ * straight from 8-bit Y, Cb and Cr planes in a WebAssembly memory: 4:2:0, 4:2:2 or 4:4:4 as the
+ * planes are subsampled. JS writes the headers and the tables; `wasm/jpeg.as.ts` writes the scan,
+ * in bands of MCU rows, each into a bounded output buffer that is copied out after the band. The
+ * Huffman tables are the image's own (T.81 Annex K.2): a first pass over the same bands counts
+ * the symbols the scan will hold, as libjpeg's `optimize_coding` and Chromium's encoder do.
  */
 
 /** Where the planes sit in the memory, in bytes; strides may exceed the widths. */
@@ -40,19 +42,34 @@ interface JpegExports {
     dst: number,
   ): number;
   finish(dst: number): number;
+  countInto(p: number): void;
 }
 
 /** Bytes of tables and scratch at the start of the encoder's region (the layout in jpeg.as.ts). */
 const TABLE_BYTES = 3392;
 /**
- * An upper bound on one block's entropy-coded bytes: DC ≤ 11 + 11 bits, 63 AC ≤ 16 + 10 bits
- * each, so 1660 bits = 208 bytes, doubled if every byte were 0xFF and stuffed.
+ * An upper bound on one block's entropy-coded bytes: DC ≤ 16 + 11 bits, 63 AC ≤ 16 + 10 bits
+ * each (codes of at most 16 bits, whichever tables), so 1665 bits = 209 bytes, doubled if every
+ * byte were 0xFF and stuffed.
  */
 export const BLOCK_BOUND = 512;
 /** A band of MCU rows is sized so that its bound stays near this. */
 const BAND_BYTES = 4 << 20;
 /** The bits pending from the band before (< 32) and the final padding, stuffed. */
 const SLACK = 64;
+/**
+ * The first pass counts one MCU row in SAMPLE_EVERY (a 12 MP 4:2:0 image has 188 MCU rows: 24 counted), or
+ * every row of an image with fewer than SAMPLE_ALL_BELOW; it costs about what the scan's DCT does.
+ */
+const SAMPLE_EVERY = 8;
+const SAMPLE_ALL_BELOW = 32;
+/** The symbol counts of the first pass: u32s at the code tables' offsets (DC_LUMA_AT …). */
+const COUNT_BYTES = 2656;
+// The code tables' offsets in the encoder's layout (jpeg.as.ts).
+const DC_LUMA_AT = 512;
+const DC_CHROMA_AT = 560;
+const AC_LUMA_AT = 608;
+const AC_CHROMA_AT = 1632;
 
 export const NATURAL_ORDER = [
   0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5, 12, 19, 26, 33, 40, 48, 41, 34, 27, 20,
@@ -102,10 +119,19 @@ const CHROMA_Q = [
   ...new Array<number>(32).fill(99),
 ];
 
-interface HuffmanSpec {
+export interface HuffmanSpec {
   /** Number of codes of each length 1..16. */
   counts: number[];
+  /** The symbols, shortest code first (the order of their codes). */
   symbols: number[];
+}
+
+/** A scan's four Huffman tables. */
+export interface HuffmanTables {
+  dcLuma: HuffmanSpec;
+  acLuma: HuffmanSpec;
+  dcChroma: HuffmanSpec;
+  acChroma: HuffmanSpec;
 }
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
@@ -152,6 +178,67 @@ const AC_CHROMA: HuffmanSpec = {
   symbols: AC_CHROMA_SYMBOLS,
 };
 
+/** T.81 Annex K.3's tables, for JPEG's "typical" statistics. */
+export const STANDARD_TABLES: HuffmanTables = {
+  dcLuma: DC_LUMA,
+  acLuma: AC_LUMA,
+  dcChroma: DC_CHROMA,
+  acChroma: AC_CHROMA,
+};
+
+/**
+ * The optimal Huffman table for symbol counts `freq` (index = symbol, 0..255), with codes of at
+ * most 16 bits and no code of all 1 bits: T.81 Annex K.2, as libjpeg's jpeg_gen_optimal_table
+ * (but for the order of equal lengths, below). Only symbols counted at least once get a code; at
+ * least one must be.
+ */
+export function optimalTable(freq: ArrayLike<number>): HuffmanSpec {
+  const MAX = 257; // a code's length before the adjustment: at most one per other symbol
+  const counted = Array.from({ length: 256 }, (_, i) => freq[i] || 0);
+  if (!counted.some((x) => x > 0)) throw new RangeError('no symbol to code');
+  const f = [...counted, 1]; // 256: reserved, so that no real symbol gets the all-ones code
+  const size = new Array<number>(257).fill(0);
+  const others = new Array<number>(257).fill(-1);
+  for (;;) {
+    // The two least frequent (the larger symbol among equals, as libjpeg picks).
+    let c1 = -1;
+    let c2 = -1;
+    for (let i = 0; i < 257; i++) if (f[i] && (c1 < 0 || f[i] <= f[c1])) c1 = i;
+    for (let i = 0; i < 257; i++) if (f[i] && i !== c1 && (c2 < 0 || f[i] <= f[c2])) c2 = i;
+    if (c2 < 0) break;
+    f[c1] += f[c2];
+    f[c2] = 0;
+    size[c1]++;
+    while (others[c1] >= 0) size[(c1 = others[c1])]++;
+    others[c1] = c2;
+    size[c2]++;
+    while (others[c2] >= 0) size[(c2 = others[c2])]++;
+  }
+  const bits = new Array<number>(MAX + 1).fill(0);
+  for (let i = 0; i < 257; i++) if (size[i]) bits[size[i]]++;
+  // Longer than 16 bits: move pairs up the tree (Annex K.2, Figure K.3, "Adjust_BITS").
+  for (let i = MAX; i > 16; i--)
+    while (bits[i] > 0) {
+      let j = i - 2;
+      while (bits[j] === 0) j--;
+      bits[i] -= 2;
+      bits[i - 1]++;
+      bits[j + 1] += 2;
+      bits[j]--;
+    }
+  // Drop the reserved symbol's code, the longest.
+  let longest = 16;
+  while (bits[longest] === 0) longest--;
+  bits[longest]--;
+  // The codes go out shortest first to the symbols in order of their lengths before the
+  // adjustment, the commoner first among equals (libjpeg takes the smaller symbol there, which
+  // can give a commoner symbol the longer code once lengths are moved).
+  const symbols = range(256)
+    .filter((i) => size[i] > 0)
+    .sort((a, b) => size[a] - size[b] || counted[b] - counted[a] || a - b);
+  return { counts: bits.slice(1, 17), symbols };
+}
+
 /** AAN's output scale per frequency (libjpeg's aanscalefactor). */
 const AAN = [1, 1.387039845, 1.306562965, 1.175875602, 1, 0.785694958, 0.5411961, 0.275899379];
 
@@ -180,8 +267,13 @@ function huffmanCodes(spec: HuffmanSpec, size: number): Uint32Array {
   return codes;
 }
 
-/** The tables in the layout jpeg.as.ts reads. */
-function writeTables(memory: WebAssembly.Memory, at: number, luma: Uint8Array, chroma: Uint8Array) {
+/** The quantisation divisors in the layout jpeg.as.ts reads. */
+function writeDivisors(
+  memory: WebAssembly.Memory,
+  at: number,
+  luma: Uint8Array,
+  chroma: Uint8Array,
+) {
   const divisors = (q: Uint8Array, offset: number) => {
     const d = new Float32Array(memory.buffer, at + offset, 64);
     for (let u = 0; u < 8; u++)
@@ -189,10 +281,40 @@ function writeTables(memory: WebAssembly.Memory, at: number, luma: Uint8Array, c
   };
   divisors(luma, 0);
   divisors(chroma, 256);
-  new Uint32Array(memory.buffer, at + 512, 12).set(huffmanCodes(DC_LUMA, 12));
-  new Uint32Array(memory.buffer, at + 560, 12).set(huffmanCodes(DC_CHROMA, 12));
-  new Uint32Array(memory.buffer, at + 608, 256).set(huffmanCodes(AC_LUMA, 256));
-  new Uint32Array(memory.buffer, at + 1632, 256).set(huffmanCodes(AC_CHROMA, 256));
+}
+
+/** The Huffman codes in the layout jpeg.as.ts reads. */
+function writeCodes(memory: WebAssembly.Memory, at: number, tables: HuffmanTables) {
+  new Uint32Array(memory.buffer, at + DC_LUMA_AT, 12).set(huffmanCodes(tables.dcLuma, 12));
+  new Uint32Array(memory.buffer, at + DC_CHROMA_AT, 12).set(huffmanCodes(tables.dcChroma, 12));
+  new Uint32Array(memory.buffer, at + AC_LUMA_AT, 256).set(huffmanCodes(tables.acLuma, 256));
+  new Uint32Array(memory.buffer, at + AC_CHROMA_AT, 256).set(huffmanCodes(tables.acChroma, 256));
+}
+
+/** Every symbol a baseline scan can hold: DC categories 0..11; AC EOB, ZRL, run/size. */
+const DC_SYMBOLS = range(12);
+const AC_SYMBOLS = [
+  0x00,
+  0xf0,
+  ...range(160).map((i) => (Math.floor(i / 10) << 4) | ((i % 10) + 1)),
+];
+
+/**
+ * The optimal tables for the symbol counts the first pass left at `at`. `sampled`: the pass saw
+ * only some of the rows, so every symbol the scan could hold gets a code too (counted once more).
+ */
+function countedTables(memory: WebAssembly.Memory, at: number, sampled: boolean): HuffmanTables {
+  const counted = (offset: number, size: number, possible: number[]) => {
+    const freq = new Uint32Array(memory.buffer, at + offset, size).slice();
+    if (sampled) for (const sym of possible) freq[sym]++;
+    return optimalTable(freq);
+  };
+  return {
+    dcLuma: counted(DC_LUMA_AT, 12, DC_SYMBOLS),
+    acLuma: counted(AC_LUMA_AT, 256, AC_SYMBOLS),
+    dcChroma: counted(DC_CHROMA_AT, 12, DC_SYMBOLS),
+    acChroma: counted(AC_CHROMA_AT, 256, AC_SYMBOLS),
+  };
 }
 
 /**
@@ -207,6 +329,7 @@ export function jpegHeader(
   luma: Uint8Array,
   chroma: Uint8Array,
   orientation = 1,
+  tables: HuffmanTables = STANDARD_TABLES,
 ): Uint8Array<ArrayBuffer> {
   const bytes: number[] = [0xff, 0xd8];
   const segment = (marker: number, body: number[]) =>
@@ -227,10 +350,10 @@ export function jpegHeader(
     1, sampling, 0, 2, 0x11, 1, 3, 0x11, 1]);
   const table = (id: number, spec: HuffmanSpec) => [id, ...spec.counts, ...spec.symbols];
   segment(0xc4, [
-    ...table(0x00, DC_LUMA),
-    ...table(0x10, AC_LUMA),
-    ...table(0x01, DC_CHROMA),
-    ...table(0x11, AC_CHROMA),
+    ...table(0x00, tables.dcLuma),
+    ...table(0x10, tables.acLuma),
+    ...table(0x01, tables.dcChroma),
+    ...table(0x11, tables.acChroma),
   ]);
   segment(0xda, [3, 1, 0x00, 2, 0x11, 3, 0x11, 0, 63, 0]);
   return Uint8Array.from(bytes);
@@ -276,11 +399,15 @@ function mcuRowsPerBand(width: number, subX: number, subY: number): number {
  * (a bound for any content, so a band never overflows).
  */
 export function jpegRegionBytes(width: number, subX: number, subY: number): number {
-  return TABLE_BYTES + mcuRowsPerBand(width, subX, subY) * mcuRowBound(width, subX, subY) + SLACK;
+  const band = mcuRowsPerBand(width, subX, subY) * mcuRowBound(width, subX, subY);
+  return TABLE_BYTES + Math.max(band, COUNT_BYTES) + SLACK;
 }
 
 export interface JpegJob {
-  /** Bands of MCU rows; run them in order. */
+  /**
+   * Bands of MCU rows; run them in order. With optimal tables, the first half counts the
+   * symbols and the second writes the scan.
+   */
   bands: number;
   runBand(index: number): void;
   /** The file: header, every band's bytes, the end of the scan and EOI. After the last band. */
@@ -290,7 +417,8 @@ export interface JpegJob {
 /**
  * Encodes the planes in `memory` band by band; the encoder's region (jpegRegionBytes) starts at
  * `region` (64-byte aligned) and must not overlap the planes. `quality` 0..1 as the canvas takes;
- * `orientation` (EXIF 1–8) is written into the file for viewers to apply.
+ * `orientation` (EXIF 1–8) is written into the file for viewers to apply. `optimalTables`: the
+ * image's own Huffman tables (two passes over the planes), else Annex K's (one pass).
  */
 export function jpegJob(
   memory: WebAssembly.Memory,
@@ -298,6 +426,7 @@ export function jpegJob(
   planes: JpegPlanes,
   quality: number,
   orientation = 1,
+  optimalTables = true,
 ): JpegJob {
   if (!(Number.isInteger(orientation) && orientation >= 1 && orientation <= 8))
     throw new RangeError(`EXIF orientation ${orientation}`);
@@ -306,39 +435,61 @@ export function jpegJob(
     throw new RangeError(`a JPEG cannot be ${width}×${height}`);
   const encoder = encoderOver(memory);
   const { luma, chroma } = quantTables(ijgQuality(quality));
-  writeTables(memory, region, luma, chroma);
+  writeDivisors(memory, region, luma, chroma);
   const dst = region + TABLE_BYTES;
-  const chunks: Uint8Array<ArrayBuffer>[] = [
-    jpegHeader(width, height, subX, subY, luma, chroma, orientation),
-  ];
+  const chunks: Uint8Array<ArrayBuffer>[] = [];
+  const start = (tables: HuffmanTables) => {
+    writeCodes(memory, region, tables);
+    chunks.push(jpegHeader(width, height, subX, subY, luma, chroma, orientation, tables));
+    encoder.countInto(0);
+    encoder.reset();
+  };
   const mcuRows = Math.ceil(height / (8 << subY));
   const step = mcuRowsPerBand(width, subX, subY);
-  const bands = Math.ceil(mcuRows / step);
-  encoder.reset();
+  const scanBands = Math.ceil(mcuRows / step);
+  const countBands = optimalTables ? scanBands : 0;
+  // The first pass counts every SAMPLE_EVERY-th MCU row of a tall image, every row of a short one.
+  const every = mcuRows >= SAMPLE_ALL_BELOW ? SAMPLE_EVERY : 1;
+  if (optimalTables) {
+    new Uint32Array(memory.buffer, dst, COUNT_BYTES / 4).fill(0);
+    encoder.countInto(dst);
+    encoder.reset();
+  } else {
+    start(STANDARD_TABLES);
+  }
   const copy = (n: number) => chunks.push(new Uint8Array(memory.buffer, dst, n).slice());
+  const encode = (row0: number, row1: number) => {
+    const { y, u, v, yStride, cStride } = planes;
+    return encoder.encodeRows(
+      y,
+      yStride,
+      u,
+      v,
+      cStride,
+      width,
+      height,
+      subX,
+      subY,
+      row0,
+      row1,
+      region,
+      dst,
+    );
+  };
+  const band = (index: number): [number, number] => [
+    index * step,
+    Math.min(mcuRows, (index + 1) * step),
+  ];
   return {
-    bands,
+    bands: countBands + scanBands,
     runBand(index) {
-      const row0 = index * step;
-      const row1 = Math.min(mcuRows, row0 + step);
-      const { y, u, v, yStride, cStride } = planes;
-      copy(
-        encoder.encodeRows(
-          y,
-          yStride,
-          u,
-          v,
-          cStride,
-          width,
-          height,
-          subX,
-          subY,
-          row0,
-          row1,
-          region,
-          dst,
-        ),
-      );
+      if (index < countBands) {
+        const [row0, row1] = band(index);
+        for (let r = Math.ceil(row0 / every) * every; r < row1; r += every) encode(r, r + 1);
+        if (index === countBands - 1) start(countedTables(memory, dst, every > 1));
+      } else {
+        copy(encode(...band(index - countBands)));
+      }
     },
     finish() {
       copy(encoder.finish(dst));
@@ -366,6 +517,7 @@ export function encodeJpegPlanes(
   },
   quality = 0.85,
   orientation = 1,
+  optimalTables = true,
 ): Uint8Array<ArrayBuffer> {
   const { width, height, subX, subY } = planes;
   const yStride = planes.yStride ?? width;
@@ -387,6 +539,7 @@ export function encodeJpegPlanes(
     { y, u, v, yStride, cStride, width, height, subX, subY },
     quality,
     orientation,
+    optimalTables,
   );
   for (let i = 0; i < job.bands; i++) job.runBand(i);
   const chunks = job.finish();

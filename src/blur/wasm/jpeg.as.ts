@@ -17,7 +17,11 @@
 // v·8 + u (horizontal frequency v, vertical u: the DCT leaves the block transposed); 512 DC luma
 // and 560 DC chroma codes u32[12]; 608 AC luma and 1632 AC chroma codes u32[256]; each code is
 // (length << 16) | bits. 2656: 64 bytes for an edge block, 2720: 256 bytes of f32 scratch
-// ×2, 3232: 128 bytes of zigzag coefficients. TABLE_BYTES in jpegEncoder.ts is 3360.
+// ×2, 3232: 128 bytes of zigzag coefficients. TABLE_BYTES in jpegEncoder.ts is 3392.
+//
+// Counting (`countInto(p)`, p ≠ 0): the same blocks, but each Huffman symbol adds 1 to a u32 at
+// p + (its code's offset in the layout above) instead of being written, so that JS can build
+// optimal tables (T.81 Annex K.2) before the scan is written with them.
 
 const Q_LUMA: usize = 0;
 const Q_CHROMA: usize = 256;
@@ -36,6 +40,7 @@ let out: usize = 0;
 let predY: i32 = 0;
 let predCb: i32 = 0;
 let predCr: i32 = 0;
+let counts: usize = 0; // 0: write the scan; else count symbols there
 
 class J {
   @inline
@@ -67,6 +72,18 @@ class J {
         J.byte(w & 0xff);
       }
     }
+  }
+
+  // Huffman symbol `sym` of the table at `table` followed by `n` extra bits, or counted.
+  @inline
+  static symbol(tab: usize, table: usize, sym: usize, extra: u32, n: i32): void {
+    if (counts) {
+      const at = counts + table + sym * 4;
+      store<u32>(at, load<u32>(at) + 1);
+      return;
+    }
+    const e = load<u32>(tab + table + sym * 4);
+    J.put(((e & 0xffff) << n) | extra, <i32>(e >>> 16) + n);
   }
 
   // AAN 8-point forward DCT (libjpeg's jfdctflt) of eight f32x4 at p, p + s, …, in place.
@@ -329,14 +346,12 @@ function encodeBlock(tab: usize, q: usize, dcTab: usize, acTab: usize, pred: i32
   const dc = <i32>load<i16>(zz);
   const diff = dc - pred;
   if (diff == 0) {
-    const e = load<u32>(tab + dcTab);
-    J.put(e & 0xffff, e >>> 16);
+    J.symbol(tab, dcTab, 0, 0, 0);
   } else {
     const a = diff < 0 ? -diff : diff;
     const n = 32 - <i32>clz<u32>(a);
     const bits = (<u32>(diff < 0 ? diff - 1 : diff)) & ((1 << n) - 1);
-    const e = load<u32>(tab + dcTab + <usize>n * 4);
-    J.put(((e & 0xffff) << n) | bits, <i32>(e >>> 16) + n);
+    J.symbol(tab, dcTab, <usize>n, bits, n);
   }
   // AC: runs of zeros between the set bits of the mask.
   mask &= ~(<u64>1);
@@ -345,24 +360,27 @@ function encodeBlock(tab: usize, q: usize, dcTab: usize, acTab: usize, pred: i32
     const k = <i32>ctz<u64>(mask);
     let run = k - last - 1;
     while (run >= 16) {
-      const zrl = load<u32>(tab + acTab + 0xf0 * 4);
-      J.put(zrl & 0xffff, zrl >>> 16);
+      J.symbol(tab, acTab, 0xf0, 0, 0);
       run -= 16;
     }
     const v = <i32>load<i16>(zz + <usize>k * 2);
     const a = v < 0 ? -v : v;
     const n = 32 - <i32>clz<u32>(a);
     const bits = (<u32>(v < 0 ? v - 1 : v)) & ((1 << n) - 1);
-    const e = load<u32>(tab + acTab + <usize>((run << 4) | n) * 4);
-    J.put(((e & 0xffff) << n) | bits, <i32>(e >>> 16) + n);
+    J.symbol(tab, acTab, <usize>((run << 4) | n), bits, n);
     last = k;
     mask &= mask - 1;
   }
-  if (last != 63) {
-    const eob = load<u32>(tab + acTab);
-    J.put(eob & 0xffff, eob >>> 16);
-  }
+  if (last != 63) J.symbol(tab, acTab, 0, 0, 0);
   return dc;
+}
+
+/**
+ * From now on `encodeRows` counts each Huffman symbol at p (the code tables' layout, u32 each,
+ * zeroed by the caller) instead of writing the scan; 0 writes again. Call `reset` after either.
+ */
+export function countInto(p: usize): void {
+  counts = p;
 }
 
 /** Starts a scan: no bits pending, every component's DC predictor 0. */

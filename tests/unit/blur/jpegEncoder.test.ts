@@ -6,7 +6,10 @@ import {
   ijgQuality,
   jpegRegionBytes,
   NATURAL_ORDER,
+  optimalTable,
   quantTables,
+  STANDARD_TABLES,
+  type HuffmanSpec,
 } from '../../../src/blur/jpegEncoder';
 import { readImageHeader } from '../../../src/blur/readImageHeader';
 
@@ -187,7 +190,7 @@ describe('JPEG encoder: structure', () => {
     expect(stuffed).toBeGreaterThan(10);
   });
 
-  test('huffman tables are Annex K (jpeg-js decodes with them, above); DHT holds four tables', () => {
+  test('DHT holds four tables: DC and AC, luma and chroma', () => {
     const dht = parse(encodeJpegPlanes(photoPlanes(8, 8, 0, 0))).segments[3].body;
     const ids: number[] = [];
     for (let at = 0; at < dht.length;) {
@@ -316,4 +319,127 @@ describe('JPEG encoder: round trip through jpeg-js', () => {
       expect(jpegRegionBytes(4000, subX, subY)).toBeLessThan(6 << 20);
     },
   );
+});
+
+/** Each symbol's code length in a table. */
+function lengths(spec: HuffmanSpec): Map<number, number> {
+  const out = new Map<number, number>();
+  let k = 0;
+  spec.counts.forEach((n, i) => {
+    for (let j = 0; j < n; j++) out.set(spec.symbols[k++], i + 1);
+  });
+  expect(k).toBe(spec.symbols.length);
+  return out;
+}
+
+/** A valid baseline table: lengths 1..16, room left for the all-ones code (Kraft sum < 1). */
+function expectValid(spec: HuffmanSpec) {
+  expect(spec.counts).toHaveLength(16);
+  expect(new Set(spec.symbols).size).toBe(spec.symbols.length);
+  const kraft = spec.counts.reduce((sum, n, i) => sum + n / 2 ** (i + 1), 0);
+  expect(kraft).toBeLessThan(1);
+}
+
+/** Bits of the symbols alone (no extra bits) under a table. */
+function cost(spec: HuffmanSpec, freq: number[]): number {
+  const len = lengths(spec);
+  return freq.reduce((sum, f, sym) => sum + (f ? f * (len.get(sym) ?? Infinity) : 0), 0);
+}
+
+describe('JPEG encoder: optimal Huffman tables (T.81 Annex K.2)', () => {
+  test('every counted symbol gets a code, no other does; commoner symbols get codes no longer', () => {
+    let seed = 3;
+    const rand = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
+    for (let round = 0; round < 50; round++) {
+      const freq = Array.from({ length: 256 }, () =>
+        rand() < 0.4 ? Math.floor(rand() ** 3 * 1e6) : 0,
+      );
+      freq[round] = 1 + round; // at least one
+      const spec = optimalTable(freq);
+      expectValid(spec);
+      const len = lengths(spec);
+      expect([...len.keys()].sort((a, b) => a - b)).toEqual(
+        freq.flatMap((f, sym) => (f > 0 ? [sym] : [])),
+      );
+      for (const [a, la] of len)
+        for (const [b, lb] of len) if (freq[a] > freq[b]) expect(la).toBeLessThanOrEqual(lb);
+    }
+  });
+
+  test('lengths past 16 are brought within 16 (Fibonacci counts make a 40-deep tree)', () => {
+    const freq = new Array<number>(256).fill(0);
+    let [a, b] = [1, 1];
+    for (let sym = 0; sym < 40; sym++) {
+      freq[sym] = a;
+      [a, b] = [b, a + b];
+    }
+    const spec = optimalTable(freq);
+    expectValid(spec);
+    expect(lengths(spec).size).toBe(40);
+  });
+
+  test('one symbol: one code of one bit (its all-ones twin is reserved)', () => {
+    const freq = new Array<number>(256).fill(0);
+    freq[0] = 1000;
+    expect(optimalTable(freq)).toEqual({
+      counts: [1, ...new Array<number>(15).fill(0)],
+      symbols: [0],
+    });
+    expect(() => optimalTable(new Array<number>(256).fill(0))).toThrow(RangeError);
+  });
+
+  test('never costs more than the Annex K tables for the same counts', () => {
+    let seed = 9;
+    const rand = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
+    for (const standard of [STANDARD_TABLES.acLuma, STANDARD_TABLES.acChroma]) {
+      for (let round = 0; round < 20; round++) {
+        const freq = new Array<number>(256).fill(0);
+        for (const sym of standard.symbols) freq[sym] = Math.floor(rand() ** 4 * 1e5);
+        freq[0] += 1;
+        expect(cost(optimalTable(freq), freq)).toBeLessThanOrEqual(cost(standard, freq));
+      }
+    }
+  });
+
+  test.each(LAYOUTS)(
+    '%s: the same pixels as with the Annex K tables, in a smaller file',
+    (_, subX, subY) => {
+      const p = photoPlanes(320, 240, subX, subY);
+      const optimal = encodeJpegPlanes(p, 0.85);
+      const standard = encodeJpegPlanes(p, 0.85, 1, false);
+      const decode = (file: Uint8Array) =>
+        jpeg.decode(file, { useTArray: true, colorTransform: false, formatAsRGBA: false }).data;
+      expect(decode(optimal)).toEqual(decode(standard));
+      // The tables are the file's own, not Annex K's (whose DHT body holds all 348 symbols).
+      expect(parse(standard).segments[3].body.length).toBe(4 * 17 + 2 * 12 + 2 * 162);
+      expect(parse(optimal).segments[3].body).not.toEqual(parse(standard).segments[3].body);
+      expect(optimal.length).toBeLessThan(standard.length * 0.97);
+    },
+  );
+
+  test('a tall image is counted one MCU row in eight, and every symbol of the rest has a code', () => {
+    // 130 MCU rows of noise with one flat stripe: the counted rows miss symbols the others hold.
+    const p = noisePlanes(48, 2080, 1, 1);
+    p.y.fill(128, 0, 48 * 16 * 8);
+    const decode = (file: Uint8Array) =>
+      jpeg.decode(file, { useTArray: true, colorTransform: false, formatAsRGBA: false }).data;
+    const optimal = encodeJpegPlanes(p, 1);
+    expect(decode(optimal)).toEqual(decode(encodeJpegPlanes(p, 1, 1, false)));
+    // Sampled counts give every possible AC symbol a code: 162 in each AC table.
+    const dht = parse(optimal).segments[3].body;
+    const tables: number[] = [];
+    for (let at = 0; at < dht.length;) {
+      const n = dht.subarray(at + 1, at + 17).reduce((a, b) => a + b, 0);
+      tables.push(n);
+      at += 17 + n;
+    }
+    expect(tables).toEqual([12, 162, 12, 162]);
+  });
+
+  test('noise across many bands keeps its exact decode with counted tables', () => {
+    const p = noisePlanes(4000, 48, 1, 1);
+    const decode = (file: Uint8Array) =>
+      jpeg.decode(file, { useTArray: true, colorTransform: false, formatAsRGBA: false }).data;
+    expect(decode(encodeJpegPlanes(p, 1))).toEqual(decode(encodeJpegPlanes(p, 1, 1, false)));
+  });
 });
