@@ -58,8 +58,10 @@ const BAND_BYTES = 4 << 20;
 /** The bits pending from the band before (< 32) and the final padding, stuffed. */
 const SLACK = 64;
 /**
- * The first pass counts one MCU row in SAMPLE_EVERY (a 12 MP 4:2:0 image has 188 MCU rows: 24 counted), or
- * every row of an image with fewer than SAMPLE_ALL_BELOW; it costs about what the scan's DCT does.
+ * The first pass counts one MCU row in SAMPLE_EVERY (a 12 MP 4:2:0 image has 188: 24 counted),
+ * or every row of an image with fewer than SAMPLE_ALL_BELOW. Counting every row would cost about
+ * what the scan's own DCT does; one in eight costs 13 % of the encoder, and the file 0.04–1.6 %
+ * more than fully counted tables (`jpegtran -optimize`) on the README's three images.
  */
 const SAMPLE_EVERY = 8;
 const SAMPLE_ALL_BELOW = 32;
