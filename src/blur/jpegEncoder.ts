@@ -330,8 +330,8 @@ export function jpegHeader(
   subY: number,
   luma: Uint8Array,
   chroma: Uint8Array,
-  orientation = 1,
-  tables: HuffmanTables = STANDARD_TABLES,
+  orientation: number,
+  tables: HuffmanTables,
 ): Uint8Array<ArrayBuffer> {
   const bytes: number[] = [0xff, 0xd8];
   const segment = (marker: number, body: number[]) =>

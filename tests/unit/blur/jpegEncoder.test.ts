@@ -79,9 +79,14 @@ function psnr(se: number, n: number): number {
   return se === 0 ? Infinity : 10 * Math.log10((255 * 255) / (se / n));
 }
 
+/** The file decoded by jpeg-js to Y, Cb, Cr triples at full resolution (no colour transform). */
+function decodePlanes(file: Uint8Array) {
+  return jpeg.decode(file, { useTArray: true, colorTransform: false, formatAsRGBA: false });
+}
+
 /** Each plane's PSNR of the decoded file against the planes (chroma sampled where it sits). */
 function roundTrip(p: Planes, file: Uint8Array): { y: number; u: number; v: number } {
-  const d = jpeg.decode(file, { useTArray: true, colorTransform: false, formatAsRGBA: false });
+  const d = decodePlanes(file);
   expect([d.width, d.height]).toEqual([p.width, p.height]);
   const cw = p.subX ? (p.width + 1) >> 1 : p.width;
   const se = [0, 0, 0];
@@ -119,6 +124,18 @@ function parse(file: Uint8Array): { segments: Segment[]; scan: Uint8Array; tail:
   let end = at;
   while (!(file[end] === 0xff && file[end + 1] !== 0x00)) end += file[end] === 0xff ? 2 : 1;
   return { segments, scan: file.subarray(at, end), tail: file.subarray(end) };
+}
+
+/** The DHT segment's tables: each one's class and id byte, and how many symbols it codes. */
+function dhtTables(file: Uint8Array): { id: number; symbols: number }[] {
+  const dht = parse(file).segments.find((s) => s.marker === 0xc4)!.body;
+  const tables = [];
+  for (let at = 0; at < dht.length;) {
+    const symbols = dht.subarray(at + 1, at + 17).reduce((a, b) => a + b, 0);
+    tables.push({ id: dht[at], symbols });
+    at += 17 + symbols;
+  }
+  return tables;
 }
 
 function dqt(file: Uint8Array): Uint8Array[] {
@@ -191,13 +208,7 @@ describe('JPEG encoder: structure', () => {
   });
 
   test('DHT holds four tables: DC and AC, luma and chroma', () => {
-    const dht = parse(encodeJpegPlanes(photoPlanes(8, 8, 0, 0))).segments[3].body;
-    const ids: number[] = [];
-    for (let at = 0; at < dht.length;) {
-      ids.push(dht[at]);
-      const n = dht.subarray(at + 1, at + 17).reduce((a, b) => a + b, 0);
-      at += 17 + n;
-    }
+    const ids = dhtTables(encodeJpegPlanes(photoPlanes(8, 8, 0, 0))).map((t) => t.id);
     expect(ids).toEqual([0x00, 0x10, 0x01, 0x11]);
   });
 });
@@ -407,9 +418,7 @@ describe('JPEG encoder: optimal Huffman tables (T.81 Annex K.2)', () => {
       const p = photoPlanes(320, 240, subX, subY);
       const optimal = encodeJpegPlanes(p, 0.85);
       const standard = encodeJpegPlanes(p, 0.85, 1, false);
-      const decode = (file: Uint8Array) =>
-        jpeg.decode(file, { useTArray: true, colorTransform: false, formatAsRGBA: false }).data;
-      expect(decode(optimal)).toEqual(decode(standard));
+      expect(decodePlanes(optimal).data).toEqual(decodePlanes(standard).data);
       // The tables are the file's own, not Annex K's (whose DHT body holds all 348 symbols).
       expect(parse(standard).segments[3].body.length).toBe(4 * 17 + 2 * 12 + 2 * 162);
       expect(parse(optimal).segments[3].body).not.toEqual(parse(standard).segments[3].body);
@@ -421,25 +430,16 @@ describe('JPEG encoder: optimal Huffman tables (T.81 Annex K.2)', () => {
     // 130 MCU rows of noise with one flat stripe: the counted rows miss symbols the others hold.
     const p = noisePlanes(48, 2080, 1, 1);
     p.y.fill(128, 0, 48 * 16 * 8);
-    const decode = (file: Uint8Array) =>
-      jpeg.decode(file, { useTArray: true, colorTransform: false, formatAsRGBA: false }).data;
     const optimal = encodeJpegPlanes(p, 1);
-    expect(decode(optimal)).toEqual(decode(encodeJpegPlanes(p, 1, 1, false)));
+    expect(decodePlanes(optimal).data).toEqual(decodePlanes(encodeJpegPlanes(p, 1, 1, false)).data);
     // Sampled counts give every possible AC symbol a code: 162 in each AC table.
-    const dht = parse(optimal).segments[3].body;
-    const tables: number[] = [];
-    for (let at = 0; at < dht.length;) {
-      const n = dht.subarray(at + 1, at + 17).reduce((a, b) => a + b, 0);
-      tables.push(n);
-      at += 17 + n;
-    }
-    expect(tables).toEqual([12, 162, 12, 162]);
+    expect(dhtTables(optimal).map((t) => t.symbols)).toEqual([12, 162, 12, 162]);
   });
 
   test('noise across many bands keeps its exact decode with counted tables', () => {
     const p = noisePlanes(4000, 48, 1, 1);
-    const decode = (file: Uint8Array) =>
-      jpeg.decode(file, { useTArray: true, colorTransform: false, formatAsRGBA: false }).data;
-    expect(decode(encodeJpegPlanes(p, 1))).toEqual(decode(encodeJpegPlanes(p, 1, 1, false)));
+    expect(decodePlanes(encodeJpegPlanes(p, 1)).data).toEqual(
+      decodePlanes(encodeJpegPlanes(p, 1, 1, false)).data,
+    );
   });
 });
