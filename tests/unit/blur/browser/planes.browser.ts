@@ -110,7 +110,8 @@ describe('blurJpegPlanes', () => {
     });
     expect([out.width, out.height, out.blob.type]).toEqual([800, 600, 'image/jpeg']);
     expect(seen[0]).toBe(0.1);
-    // The RGBA path blurs 0.5 MP in two bands (4 reports); the planes take six (8 reports).
+    // The RGBA path blurs 0.5 MP in two bands (4 reports); the planes, with the encoder counting
+    // its Huffman symbols in bands of their own, make 12 reports.
     expect(seen.length).toBeGreaterThan(4);
     expect(seen.at(-1)).toBe(1);
     expect([...seen].sort((a, b) => a - b)).toEqual(seen);
@@ -126,7 +127,8 @@ describe('blurJpegPlanes', () => {
         onProgress: (f) => seen.push(f),
       });
       expect([out.width, out.height, out.blob.type]).toEqual([800, 600, 'image/jpeg']);
-      // The RGBA path blurs 0.5 MP in two bands (4 reports); the planes take six (8 reports).
+      // The RGBA path blurs 0.5 MP in two bands (4 reports); the planes, with the encoder counting
+      // its Huffman symbols in bands of their own, make 12 reports.
       // Every report reaches the caller before the answer (they cross on another port).
       expect(seen.length).toBeGreaterThan(4);
       expect(seen.at(-1)).toBeGreaterThanOrEqual(0.9);
